@@ -1,0 +1,19 @@
+#!/bin/bash
+# Install the Debian packages the workflow needs, only when missing.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+want=(build-essential bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
+      rsync kmod git python3 perl curl ca-certificates)
+want+=("$@")
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+log "installing: ${missing[*]}"
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null

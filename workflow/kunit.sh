@@ -1,0 +1,48 @@
+#!/bin/bash
+# Run the series' KUnit suite on UML (SMP, 2 CPUs, lockdep, atomic-sleep
+# checks) in $KSRC.  Prints the kunit.py summary, fails on any lockdep or
+# sleep-in-atomic splat, and writes "<passed> <failed> <skipped>" to
+# $BUILD/kunit-um.counts.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+ARCH_NAME=${1:-um}
+OUT=$BUILD/kunit-$ARCH_NAME
+mkdir -p "$OUT"
+export CCACHE_DIR=$BUILD/ccache
+args=(run --kunitconfig=mm/tests/.kunitconfig --build_dir="$OUT" --jobs="$(nproc)"
+      --make_options="CC=ccache gcc" --timeout=900
+      --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
+      --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y --kconfig_add CONFIG_DEBUG_VM=y)
+if [ "$ARCH_NAME" = um ]; then
+	args+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
+	       --kernel_args seccomp=on --kernel_args ncpus=2)
+else
+	args+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NUMA=y
+	       --qemu_args "-smp 2")
+fi
+log "kunit.py ($ARCH_NAME): building and running in $OUT"
+cd "$KSRC"
+python3 tools/testing/kunit/kunit.py "${args[@]}" --raw_output=all > "$OUT/raw.log" 2>&1
+rc=$?
+python3 tools/testing/kunit/kunit.py parse "$OUT/raw.log" > "$OUT/parsed.log" 2>&1
+tail -n 40 "$OUT/parsed.log"
+# Counts from the TAP lines of the suite's own cases.
+passed=$(grep -cE '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -v SKIP || true)
+passed=$(grep -E '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -vc '# SKIP' || true)
+skipped=$(grep -E '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -c '# SKIP' || true)
+failed=$(grep -cE '^ +not ok [0-9]+ par_test_' "$OUT/raw.log" || true)
+splat=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN' "$OUT/raw.log" |
+	grep -v 'lockdep is turned off\|Lock dependency validator' || true)
+if [ -n "$splat" ]; then
+	log "kernel splat in the console:"
+	echo "$splat" | head -n 20
+	failed=$((failed + 1))
+fi
+if [ $((passed + failed)) -eq 0 ]; then
+	log "no test case ran (kunit.py exit $rc); see $OUT/raw.log"
+	tail -n 30 "$OUT/raw.log"
+	failed=1
+fi
+echo "$passed $failed $skipped" > "$OUT/counts"
+log "kunit $ARCH_NAME: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
