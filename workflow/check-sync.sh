@@ -15,7 +15,7 @@ for p in "$PATCHES"/*.patch; do
 done
 tree=$(git write-tree)
 git diff-tree -r --name-only --diff-filter=A base "$tree" | sort > "$tmp/added"
-(cd "$TOP" && git ls-files -co --exclude-standard mm include lib tools Documentation | sort) > "$tmp/copies"
+(cd "$TOP" && env -u GIT_INDEX_FILE git ls-files -co --exclude-standard mm include lib tools Documentation | sort) > "$tmp/copies"
 bad=0
 if ! diff -u "$tmp/added" "$tmp/copies" > "$tmp/list.diff"; then
 	echo "files added by the series and kernel-layout copies differ:"

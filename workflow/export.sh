@@ -1,6 +1,7 @@
 #!/bin/bash
 # Regenerate patches/ from the development branch of the kernel tree and
-# refresh the kernel-layout copies of the files the series adds.
+# refresh the kernel-layout copies of the files the series adds, and
+# MAINTAINERS.fragment.
 #   export.sh [BRANCH]      (default: dev)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -11,8 +12,7 @@ git rev-parse -q --verify "$branch" >/dev/null || die "no branch $branch in $KSR
 git config "branch.$branch.description" "$(cat "$TOP/workflow/cover-letter.txt")"
 rm -rf "$PATCHES"
 git -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject \
-	--base=base --no-signature -o "$PATCHES" "base..$branch"
-# Kernel-layout copies of the added files.
+	--subject-prefix="RFC PATCH" --base=base --no-signature -o "$PATCHES" "base..$branch"
 for d in mm include lib tools Documentation; do
 	rm -rf "${TOP:?}/$d"
 done
@@ -20,5 +20,7 @@ git diff --name-only --diff-filter=A base "$branch" | while read -r f; do
 	mkdir -p "$TOP/$(dirname "$f")"
 	git show "$branch:$f" > "$TOP/$f"
 done
-[ -f "$TOP/MAINTAINERS.fragment" ] || true
+git diff base "$branch" -- MAINTAINERS | grep '^+' | grep -v '^+++' | sed 's/^+//' \
+	> "$TOP/MAINTAINERS.fragment"
+[ -s "$TOP/MAINTAINERS.fragment" ] || rm -f "$TOP/MAINTAINERS.fragment"
 log "exported $(ls "$PATCHES" | wc -l) files to patches/"

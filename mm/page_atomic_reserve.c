@@ -1,0 +1,961 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Atomic page reserve: order-0 pages taken from the page allocator in
+ * advance, in process context, and handed out by alloc_page_atomic_quality()
+ * to callers that cannot sleep.
+ *
+ * Each NUMA node has a pool of ready (zeroed) pages behind a raw spinlock,
+ * and every CPU has a small front cache of ready pages of its own node,
+ * protected by disabling interrupts. A hit in the front cache takes no lock
+ * at all; refilling the front cache from the pool takes the pool's raw
+ * spinlock. Neither ever calls back into the page allocator, so neither
+ * takes zone->lock or a lock that sleeps on PREEMPT_RT.
+ *
+ * Pages enter the reserve in naturally aligned chunks of PAR_CHUNK_PAGES
+ * pages. Because the buddy allocator aligns an order-N block to 2^N pfns,
+ * pfn >> PAR_CHUNK_ORDER names the chunk of any reserve page and an xarray
+ * lookup under RCU tells, from any context, whether a page belongs to the
+ * reserve and where its descriptor is.
+ *
+ * Pages given back with free_page_atomic_quality() are queued as pending;
+ * a work item checks them (poison), zeroes them and puts them back into the
+ * pool, tops the pool up to its target with GFP_KERNEL, and gives surplus
+ * pages back to the page allocator.
+ *
+ * See Documentation/mm/page_atomic_reserve.rst.
+ */
+
+#define pr_fmt(fmt) "atomic_reserve: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/init.h>
+#include <linux/jump_label.h>
+#include <linux/list.h>
+#include <linux/llist.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/mutex.h>
+#include <linux/nodemask.h>
+#include <linux/percpu.h>
+#include <linux/poison.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "page_atomic_reserve.h"
+
+#define PAR_CHUNK_ORDER		3
+#define PAR_CHUNK_PAGES		BIT(PAR_CHUNK_ORDER)
+/* Capacity of a per-CPU front cache. */
+#define PAR_PCP_MAX		64
+/* The pool is refilled when it drops below this percentage of its target. */
+#define PAR_LOW_PERCENT		50
+/* Pages handled per pool-lock round by the refill work. */
+#define PAR_BATCH		32
+/* The reserve of a node may not exceed 1/PAR_MAX_FRACTION of its memory. */
+#define PAR_MAX_FRACTION	32
+
+struct par_pdesc {
+	unsigned int state;	/* enum par_page_state, changed with cmpxchg() */
+	gfp_t gfp;		/* quality modifiers the owner asked for */
+	unsigned long owner;	/* return address of the allocating call */
+};
+
+struct par_chunk {
+	unsigned long base_pfn;
+	int nid;
+	atomic_t live;		/* pages not given back to the page allocator */
+	struct llist_node dead;
+	struct rcu_head rcu;
+	struct par_pdesc pd[PAR_CHUNK_PAGES];
+};
+
+struct par_counters {
+	unsigned long v[PAR_NR_STATS];
+};
+
+struct par_node {
+	raw_spinlock_t lock;		/* protects the lists and counts */
+	struct list_head pool;		/* ready pages, all zeroed */
+	struct list_head pending;	/* given back, not yet checked */
+	struct list_head quarantine;	/* never reused */
+	unsigned long nr_pool;
+	unsigned long nr_pending;
+	unsigned long nr_quarantine;
+
+	struct mutex mutex;		/* serialises resizing and the work */
+	unsigned long target;
+	unsigned long low;
+	struct work_struct work;
+	struct par_counters __percpu *stats;
+	int nid;
+};
+
+struct par_pcp {
+	unsigned int count;
+	struct page *pages[PAR_PCP_MAX];
+};
+
+DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_used);
+DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_live);
+
+static struct par_node *par_nodes[MAX_NUMNODES];
+static DEFINE_PER_CPU(struct par_pcp, par_pcp);
+static DEFINE_XARRAY(par_chunks);
+static LLIST_HEAD(par_dead_chunks);
+static struct workqueue_struct *par_wq;
+static DEFINE_MUTEX(par_global_mutex);	/* pcp_high, the static key */
+static unsigned int par_pcp_high __read_mostly = 16;
+static bool par_refill_paused;
+static bool par_ready;
+
+static void par_reap_fn(struct work_struct *work);
+static DECLARE_WORK(par_reap_work, par_reap_fn);
+
+static inline void par_count(struct par_node *pn, enum par_stat_item item)
+{
+	this_cpu_inc(pn->stats->v[item]);
+}
+
+static inline void par_count_add(struct par_node *pn, enum par_stat_item item,
+				 unsigned long nr)
+{
+	this_cpu_add(pn->stats->v[item], nr);
+}
+
+/* Under rcu_read_lock(), or with a reference to a reserve page. */
+static struct par_chunk *par_chunk_of(struct page *page)
+{
+	return xa_load(&par_chunks, page_to_pfn(page) >> PAR_CHUNK_ORDER);
+}
+
+static inline struct par_pdesc *par_pdesc_of(struct par_chunk *chunk,
+					     struct page *page)
+{
+	return &chunk->pd[page_to_pfn(page) & (PAR_CHUNK_PAGES - 1)];
+}
+
+/* Ready pages of @nid held in per-CPU caches. Racy; for sizing and stats. */
+static unsigned long par_cached(int nid)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu_to_node(cpu) == nid)
+			sum += READ_ONCE(per_cpu_ptr(&par_pcp, cpu)->count);
+	return sum;
+}
+
+static unsigned long par_level(struct par_node *pn)
+{
+	return READ_ONCE(pn->nr_pool) + par_cached(pn->nid);
+}
+
+static void par_kick(struct par_node *pn)
+{
+	if (likely(par_wq))
+		queue_work(par_wq, &pn->work);
+}
+
+/* Called with interrupts disabled. */
+static void par_quarantine_locked(struct par_node *pn, struct page *page)
+{
+	list_add_tail(&page->lru, &pn->quarantine);
+	pn->nr_quarantine++;
+}
+
+static void par_quarantine(struct par_node *pn, struct page *page)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	par_quarantine_locked(pn, page);
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+}
+
+static void par_report(struct par_node *pn, struct page *page,
+		       struct par_pdesc *pd, const char *what, unsigned long ip)
+{
+	pr_err_ratelimited("%s: pfn %#lx node %d owner %pS freed by %pS\n",
+			   what, page_to_pfn(page), pn->nid,
+			   (void *)READ_ONCE(pd->owner), (void *)ip);
+}
+
+/*
+ * Front cache miss: move a batch of ready pages of the local node into the
+ * cache. Interrupts are disabled by the caller.
+ */
+static bool par_pcp_refill(struct par_pcp *pcp, int nid)
+{
+	struct par_node *pn = par_nodes[nid];
+	unsigned int batch = max(READ_ONCE(par_pcp_high) / 2, 1U);
+	bool kick;
+
+	if (!pn)
+		return false;
+
+	raw_spin_lock(&pn->lock);
+	while (pcp->count < batch && pn->nr_pool) {
+		struct page *page = list_first_entry(&pn->pool, struct page, lru);
+
+		list_del(&page->lru);
+		pn->nr_pool--;
+		pcp->pages[pcp->count++] = page;
+	}
+	kick = pn->nr_pool < pn->low;
+	raw_spin_unlock(&pn->lock);
+
+	if (kick)
+		par_kick(pn);
+	return pcp->count;
+}
+
+/* The local node is empty: take a single page from another node. */
+static struct page *par_take_remote(int local)
+{
+	struct page *page = NULL;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY) {
+		struct par_node *pn = par_nodes[nid];
+
+		if (nid == local || !pn || !READ_ONCE(pn->nr_pool))
+			continue;
+		raw_spin_lock(&pn->lock);
+		if (pn->nr_pool) {
+			page = list_first_entry(&pn->pool, struct page, lru);
+			list_del(&page->lru);
+			pn->nr_pool--;
+		}
+		raw_spin_unlock(&pn->lock);
+		par_kick(pn);
+		if (page)
+			break;
+	}
+	return page;
+}
+
+/**
+ * page_atomic_reserve_alloc - take a ready page from the reserve
+ * @gfp: the caller's gfp flags
+ * @ip: the caller's address, recorded as the page's owner
+ *
+ * Context: Any context but NMI.
+ * Return: a zeroed page, filled with PAGE_POISON for %__GFP_POISON without
+ * %__GFP_ZERO, or NULL when the reserve has none or cannot serve @gfp.
+ */
+struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
+{
+	struct par_pdesc *pd = NULL;
+	struct par_pcp *pcp;
+	struct par_node *pn;
+	struct page *page;
+	unsigned long flags;
+	int nid;
+
+	/* Reserve pages are unaccounted lowmem pages of any node. */
+	if (gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT | __GFP_THISNODE))
+		return NULL;
+
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(&par_pcp);
+	nid = numa_node_id();
+	for (;;) {
+		if (pcp->count || par_pcp_refill(pcp, nid)) {
+			page = pcp->pages[--pcp->count];
+		} else {
+			page = par_take_remote(nid);
+			if (!page)
+				break;
+		}
+		pd = (struct par_pdesc *)page_private(page);
+		if (cmpxchg(&pd->state, PAR_POOL, PAR_OWNED) == PAR_POOL)
+			break;
+		/* A bad free marked it while it was ready: keep it out. */
+		par_quarantine(par_nodes[page_to_nid(page)], page);
+	}
+	local_irq_restore(flags);
+
+	if (!page)
+		return NULL;
+
+	pn = par_nodes[page_to_nid(page)];
+	set_page_private(page, 0);
+	WRITE_ONCE(pd->owner, ip);
+	WRITE_ONCE(pd->gfp, gfp & __GFP_QUALITY);
+	par_count(pn, PAR_STAT_HIT);
+	if (gfp & __GFP_ZERO)
+		par_count(pn, PAR_STAT_HIT_ZERO);
+	else if (gfp & __GFP_POISON)
+		page_atomic_reserve_fill(page, PAGE_POISON);
+	return page;
+}
+
+/**
+ * page_atomic_reserve_fallback - count a request the reserve could not serve
+ * @failed: the page allocator failed it as well
+ */
+void page_atomic_reserve_fallback(bool failed)
+{
+	struct par_node *pn = par_nodes[numa_node_id()];
+
+	if (!pn)
+		pn = par_nodes[first_node(node_states[N_MEMORY])];
+	if (!pn)
+		return;
+	par_count(pn, PAR_STAT_FALLBACK);
+	if (failed)
+		par_count(pn, PAR_STAT_FAIL);
+}
+
+/* Called when a page left the reserve for good. */
+static void par_chunk_put(struct par_chunk *chunk)
+{
+	if (atomic_dec_and_test(&chunk->live)) {
+		llist_add(&chunk->dead, &par_dead_chunks);
+		if (likely(par_wq))
+			queue_work(par_wq, &par_reap_work);
+	}
+}
+
+/**
+ * page_atomic_reserve_free - give a page back to the reserve
+ * @page: the page
+ * @ip: the caller's address, for reports
+ *
+ * Context: Any context but NMI.
+ * Return: false if @page does not belong to the reserve, true if the
+ * reserve took care of it.
+ */
+bool page_atomic_reserve_free(struct page *page, unsigned long ip)
+{
+	struct par_chunk *chunk;
+	struct par_pdesc *pd;
+	struct par_node *pn;
+	unsigned int old;
+	unsigned long flags;
+	const char *what = NULL;
+	gfp_t quality;
+
+	rcu_read_lock();
+	chunk = par_chunk_of(page);
+	if (!chunk) {
+		rcu_read_unlock();
+		return false;
+	}
+	pd = par_pdesc_of(chunk, page);
+	pn = par_nodes[chunk->nid];
+	old = cmpxchg(&pd->state, PAR_OWNED, PAR_FREEING);
+	if (old != PAR_OWNED) {
+		/*
+		 * Freed twice, or never handed out. If it is ready or pending,
+		 * mark it: whoever takes it next keeps it out of use.
+		 */
+		if ((old == PAR_POOL || old == PAR_PENDING) &&
+		    cmpxchg(&pd->state, old, PAR_QUARANTINE) == old)
+			par_count(pn, PAR_STAT_QUARANTINED);
+		rcu_read_unlock();
+		if (old == PAR_NOT_RESERVED)
+			return false;
+		par_count(pn, PAR_STAT_INVALID_FREE);
+		par_report(pn, page, pd, old == PAR_POOL ?
+			   "free of a page not handed out" : "double free", ip);
+		return true;
+	}
+	rcu_read_unlock();
+	/* FREEING: the page, and so its chunk, stay ours. */
+
+	quality = READ_ONCE(pd->gfp);
+	if (quality & __GFP_EXCLUSIVE) {
+		if (page_ref_count(page) != 1)
+			what = "exclusive page freed with extra references";
+		else if (folio_mapped(page_folio(page)))
+			what = "exclusive page freed while mapped";
+	}
+	if (what) {
+		par_report(pn, page, pd, what, ip);
+		par_count(pn, PAR_STAT_EXCLUSIVE);
+		par_count(pn, PAR_STAT_QUARANTINED);
+		WRITE_ONCE(pd->state, PAR_QUARANTINE);
+		par_quarantine(pn, page);
+		return true;
+	}
+
+	if (page_ref_count(page) != 1) {
+		/* Still used elsewhere: it leaves the reserve. */
+		WRITE_ONCE(pd->state, PAR_NOT_RESERVED);
+		par_count(pn, PAR_STAT_RELEASED);
+		par_chunk_put(chunk);
+		put_page(page);
+		return true;
+	}
+
+	if (quality & __GFP_POISON)
+		page_atomic_reserve_fill(page, PAGE_POISON);
+	set_page_private(page, (unsigned long)pd);
+	WRITE_ONCE(pd->state, PAR_PENDING);
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	list_add_tail(&page->lru, &pn->pending);
+	pn->nr_pending++;
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	par_count(pn, PAR_STAT_FREED);
+	par_kick(pn);
+	return true;
+}
+
+/* Process context: a page leaves the reserve for the page allocator. */
+static void par_release(struct par_node *pn, struct page *page)
+{
+	struct par_chunk *chunk = par_chunk_of(page);
+	struct par_pdesc *pd = par_pdesc_of(chunk, page);
+
+	WRITE_ONCE(pd->state, PAR_NOT_RESERVED);
+	set_page_private(page, 0);
+	__free_page(page);
+	par_count(pn, PAR_STAT_RETURNED);
+	par_chunk_put(chunk);
+}
+
+/* Move the pages of every per-CPU cache back to their pools. */
+static void par_drain_pcp(struct par_pcp *pcp)
+{
+	while (pcp->count) {
+		struct page *page = pcp->pages[--pcp->count];
+		struct par_node *pn = par_nodes[page_to_nid(page)];
+
+		raw_spin_lock(&pn->lock);
+		list_add(&page->lru, &pn->pool);
+		pn->nr_pool++;
+		raw_spin_unlock(&pn->lock);
+	}
+}
+
+static void par_drain_local(void *unused)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	par_drain_pcp(this_cpu_ptr(&par_pcp));
+	local_irq_restore(flags);
+}
+
+static void par_drain_all(void)
+{
+	cpus_read_lock();
+	on_each_cpu(par_drain_local, NULL, 1);
+	cpus_read_unlock();
+}
+
+static int par_cpu_dead(unsigned int cpu)
+{
+	unsigned long flags;
+
+	/* The CPU is gone: nothing else touches its cache. */
+	local_irq_save(flags);
+	par_drain_pcp(per_cpu_ptr(&par_pcp, cpu));
+	local_irq_restore(flags);
+	return 0;
+}
+
+/* Check and zero pending pages, then make them ready again. */
+static void par_process_pending(struct par_node *pn)
+{
+	LIST_HEAD(todo);
+	LIST_HEAD(ready);
+	struct page *page, *next;
+	unsigned long flags, nr = 0, zeroed = 0;
+
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	list_splice_init(&pn->pending, &todo);
+	pn->nr_pending = 0;
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+
+	list_for_each_entry_safe(page, next, &todo, lru) {
+		struct par_pdesc *pd = (struct par_pdesc *)page_private(page);
+		bool bad = false;
+
+		list_del(&page->lru);
+		if (READ_ONCE(pd->gfp) & __GFP_POISON) {
+			void *addr = kmap_local_page(page);
+
+			bad = memchr_inv(addr, PAGE_POISON, PAGE_SIZE);
+			kunmap_local(addr);
+		}
+		if (bad) {
+			par_report(pn, page, pd, "write after free", 0);
+			par_count(pn, PAR_STAT_POISON);
+			if (xchg(&pd->state, PAR_QUARANTINE) != PAR_QUARANTINE)
+				par_count(pn, PAR_STAT_QUARANTINED);
+			par_quarantine(pn, page);
+			continue;
+		}
+		clear_highpage(page);
+		zeroed++;
+		WRITE_ONCE(pd->gfp, 0);
+		if (cmpxchg(&pd->state, PAR_PENDING, PAR_POOL) != PAR_PENDING) {
+			par_quarantine(pn, page);
+			continue;
+		}
+		list_add(&page->lru, &ready);
+		nr++;
+		cond_resched();
+	}
+	par_count_add(pn, PAR_STAT_ZEROED, zeroed);
+
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	list_splice(&ready, &pn->pool);
+	pn->nr_pool += nr;
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+}
+
+/* Give ready pages back to the page allocator until @pn is at its target. */
+static void par_trim(struct par_node *pn)
+{
+	unsigned long flags;
+
+	/* Refilling works in chunks: tolerate the last chunk's overshoot. */
+	while (par_level(pn) > round_up(READ_ONCE(pn->target), PAR_CHUNK_PAGES)) {
+		struct page *page = NULL;
+		struct par_pdesc *pd;
+
+		raw_spin_lock_irqsave(&pn->lock, flags);
+		if (pn->nr_pool) {
+			page = list_first_entry(&pn->pool, struct page, lru);
+			list_del(&page->lru);
+			pn->nr_pool--;
+		}
+		raw_spin_unlock_irqrestore(&pn->lock, flags);
+		if (!page)
+			break;
+		pd = (struct par_pdesc *)page_private(page);
+		if (cmpxchg(&pd->state, PAR_POOL, PAR_NOT_RESERVED) != PAR_POOL) {
+			par_quarantine(pn, page);
+			continue;
+		}
+		par_release(pn, page);
+		cond_resched();
+	}
+}
+
+/* Add one chunk of zeroed pages to the pool of @pn. */
+static int par_add_chunk(struct par_node *pn)
+{
+	struct par_chunk *chunk, *old;
+	struct page *page;
+	unsigned long flags, pfn;
+	LIST_HEAD(ready);
+	unsigned int i;
+	int err;
+
+	chunk = kzalloc_node(sizeof(*chunk), GFP_KERNEL, pn->nid);
+	if (!chunk)
+		return -ENOMEM;
+	page = alloc_pages_node(pn->nid, GFP_KERNEL | __GFP_THISNODE |
+				__GFP_NORETRY | __GFP_NOWARN, PAR_CHUNK_ORDER);
+	if (!page) {
+		kfree(chunk);
+		return -ENOMEM;
+	}
+	pfn = page_to_pfn(page);
+	if (WARN_ON_ONCE(!IS_ALIGNED(pfn, PAR_CHUNK_PAGES))) {
+		__free_pages(page, PAR_CHUNK_ORDER);
+		kfree(chunk);
+		return -EINVAL;
+	}
+	chunk->base_pfn = pfn;
+	chunk->nid = pn->nid;
+	atomic_set(&chunk->live, PAR_CHUNK_PAGES);
+	split_page(page, PAR_CHUNK_ORDER);
+	for (i = 0; i < PAR_CHUNK_PAGES; i++) {
+		struct page *p = pfn_to_page(pfn + i);
+
+		clear_highpage(p);
+		chunk->pd[i].state = PAR_POOL;
+		set_page_private(p, (unsigned long)&chunk->pd[i]);
+		list_add_tail(&p->lru, &ready);
+	}
+	old = xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, GFP_KERNEL);
+	err = xa_err(old);
+	if (old && !err && atomic_read(&old->live)) {
+		/*
+		 * A chunk that lost a page to __free_page(): the page allocator
+		 * just gave us the whole block, so none of its pages is ours.
+		 * A dead chunk (live == 0) is left to par_reap_fn().
+		 */
+		kfree_rcu(old, rcu);
+	}
+	if (err) {
+		for (i = 0; i < PAR_CHUNK_PAGES; i++) {
+			set_page_private(pfn_to_page(pfn + i), 0);
+			__free_page(pfn_to_page(pfn + i));
+		}
+		kfree(chunk);
+		return err;
+	}
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	list_splice_tail(&ready, &pn->pool);
+	pn->nr_pool += PAR_CHUNK_PAGES;
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	par_count_add(pn, PAR_STAT_REFILLED, PAR_CHUNK_PAGES);
+	par_count_add(pn, PAR_STAT_ZEROED, PAR_CHUNK_PAGES);
+	return 0;
+}
+
+static void par_refill(struct par_node *pn)
+{
+	unsigned long added = 0;
+
+	while (!READ_ONCE(par_refill_paused) &&
+	       par_level(pn) < READ_ONCE(pn->target)) {
+		if (par_add_chunk(pn)) {
+			par_count(pn, PAR_STAT_REFILL_FAIL);
+			break;
+		}
+		added += PAR_CHUNK_PAGES;
+		cond_resched();
+	}
+	if (added)
+		par_count(pn, PAR_STAT_REFILLS);
+}
+
+static void par_node_work(struct work_struct *work)
+{
+	struct par_node *pn = container_of(work, struct par_node, work);
+	u64 start = local_clock();
+
+	mutex_lock(&pn->mutex);
+	par_process_pending(pn);
+	par_trim(pn);
+	par_refill(pn);
+	mutex_unlock(&pn->mutex);
+	par_count_add(pn, PAR_STAT_WORK_NS, local_clock() - start);
+}
+
+/*
+ * page_atomic_reserve_used lets alloc_page_atomic_quality() look at the
+ * reserve: some node has a non-zero target. page_atomic_reserve_live lets
+ * free_page_atomic_quality() look pages up: some reserve page still exists,
+ * handed out or quarantined. Both stay off, one patched-out branch each, on
+ * a machine that never sizes the reserve.
+ */
+static void par_update_key(void)
+{
+	bool used = false, live;
+	int nid;
+
+	mutex_lock(&par_global_mutex);
+	live = !xa_empty(&par_chunks);
+	for_each_node(nid)
+		if (par_nodes[nid] && READ_ONCE(par_nodes[nid]->target))
+			used = true;
+
+	/* "live" first: a page may be handed out as soon as "used" is on. */
+	if (used || live)
+		static_branch_enable(&page_atomic_reserve_live);
+	if (used)
+		static_branch_enable(&page_atomic_reserve_used);
+	else
+		static_branch_disable(&page_atomic_reserve_used);
+	if (!used && !live)
+		static_branch_disable(&page_atomic_reserve_live);
+	mutex_unlock(&par_global_mutex);
+}
+
+static void par_reap_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&par_dead_chunks);
+	struct par_chunk *chunk, *next;
+
+	llist_for_each_entry_safe(chunk, next, list, dead) {
+		/* The index may already name a newer chunk of the same block. */
+		xa_cmpxchg(&par_chunks, chunk->base_pfn >> PAR_CHUNK_ORDER,
+			   chunk, NULL, 0);
+		kfree_rcu(chunk, rcu);
+	}
+	par_update_key();
+}
+
+/**
+ * page_atomic_reserve_max_pages - the largest reserve a node may have
+ * @nid: the node
+ *
+ * Return: 1/PAR_MAX_FRACTION of the node's managed pages, 0 for a node
+ * without memory.
+ */
+unsigned long page_atomic_reserve_max_pages(int nid)
+{
+	unsigned long managed = 0;
+	struct zone *zone;
+	int i;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+		return 0;
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		zone = &NODE_DATA(nid)->node_zones[i];
+		managed += zone_managed_pages(zone);
+	}
+	return managed / PAR_MAX_FRACTION;
+}
+
+/**
+ * page_atomic_reserve_resize - set the size of a node's reserve
+ * @nid: the node
+ * @pages: the new size in pages; 0 empties and disables the node's reserve
+ *
+ * Growing returns at once and the refill work fills the reserve in the
+ * background. Shrinking is synchronous: when it returns, the surplus ready
+ * pages are back in the page allocator. Pages handed out when the reserve
+ * shrinks are given back to the page allocator as they are freed.
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, -EINVAL for a node without memory, -ERANGE when @pages exceeds
+ * page_atomic_reserve_max_pages(), -EBUSY before the reserve is set up.
+ */
+int page_atomic_reserve_resize(int nid, unsigned long pages)
+{
+	struct par_node *pn;
+	unsigned long old;
+
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+		return -EINVAL;
+	if (pages > page_atomic_reserve_max_pages(nid))
+		return -ERANGE;
+	if (!READ_ONCE(par_ready))
+		return -EBUSY;
+	pn = par_nodes[nid];
+	if (!pn)
+		return -EINVAL;
+
+	mutex_lock(&pn->mutex);
+	old = pn->target;
+	WRITE_ONCE(pn->target, pages);
+	WRITE_ONCE(pn->low, pages * PAR_LOW_PERCENT / 100);
+	if (pages > old)
+		par_update_key();
+	if (pages < old) {
+		par_drain_all();
+		par_trim(pn);
+	}
+	mutex_unlock(&pn->mutex);
+
+	if (pages > old)
+		par_kick(pn);
+	else if (!pages)
+		par_update_key();
+	return 0;
+}
+
+/**
+ * page_atomic_reserve_set_pcp_high - set the capacity of the per-CPU caches
+ * @high: pages per CPU, 1 to PAR_PCP_MAX
+ *
+ * Context: Process context, may sleep.
+ * Return: 0 or -ERANGE.
+ */
+int page_atomic_reserve_set_pcp_high(unsigned int high)
+{
+	if (!high || high > PAR_PCP_MAX)
+		return -ERANGE;
+	mutex_lock(&par_global_mutex);
+	WRITE_ONCE(par_pcp_high, high);
+	mutex_unlock(&par_global_mutex);
+	par_drain_all();
+	return 0;
+}
+
+static void par_node_stats(struct par_node *pn,
+			   struct page_atomic_reserve_stats *st)
+{
+	unsigned long flags;
+	int cpu, i;
+
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	st->pooled += pn->nr_pool;
+	st->pending += pn->nr_pending;
+	st->quarantine += pn->nr_quarantine;
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	st->cached += par_cached(pn->nid);
+	st->target += READ_ONCE(pn->target);
+	st->low += READ_ONCE(pn->low);
+	for_each_possible_cpu(cpu) {
+		struct par_counters *c = per_cpu_ptr(pn->stats, cpu);
+
+		for (i = 0; i < PAR_NR_STATS; i++)
+			st->events[i] += READ_ONCE(c->v[i]);
+	}
+}
+
+/**
+ * page_atomic_reserve_get_stats - read the state of the reserve
+ * @nid: a node, or NUMA_NO_NODE for the sum over all nodes
+ * @st: filled in
+ */
+void page_atomic_reserve_get_stats(int nid, struct page_atomic_reserve_stats *st)
+{
+	int n;
+
+	memset(st, 0, sizeof(*st));
+	for_each_node(n) {
+		if (!par_nodes[n] || (nid != NUMA_NO_NODE && n != nid))
+			continue;
+		par_node_stats(par_nodes[n], st);
+	}
+	st->level = st->pooled + st->cached;
+	st->outstanding = st->events[PAR_STAT_HIT] - st->events[PAR_STAT_FREED] -
+			  st->events[PAR_STAT_RELEASED] -
+			  st->events[PAR_STAT_EXCLUSIVE];
+}
+
+/**
+ * page_atomic_reserve_flush - wait for the refill work of every node
+ *
+ * Context: Process context, may sleep.
+ */
+void page_atomic_reserve_flush(void)
+{
+	int nid;
+
+	if (!par_wq)
+		return;
+	for_each_node(nid)
+		if (par_nodes[nid])
+			par_kick(par_nodes[nid]);
+	flush_workqueue(par_wq);
+	/* Reaping may have been queued by the node work. */
+	flush_workqueue(par_wq);
+}
+
+/* Test support: the reserve's view of a page. */
+enum par_page_state page_atomic_reserve_page_state(struct page *page)
+{
+	struct par_chunk *chunk;
+	enum par_page_state state = PAR_NOT_RESERVED;
+
+	rcu_read_lock();
+	chunk = par_chunk_of(page);
+	if (chunk)
+		state = READ_ONCE(par_pdesc_of(chunk, page)->state);
+	rcu_read_unlock();
+	return state;
+}
+
+/* Test support: first pfn of the chunk holding @page, or ULONG_MAX. */
+unsigned long page_atomic_reserve_chunk_pfn(struct page *page)
+{
+	struct par_chunk *chunk;
+	unsigned long pfn = ULONG_MAX;
+
+	rcu_read_lock();
+	chunk = par_chunk_of(page);
+	if (chunk)
+		pfn = chunk->base_pfn;
+	rcu_read_unlock();
+	return pfn;
+}
+
+/* Test support: stop and restart the refill work's allocations. */
+void page_atomic_reserve_pause_refill(bool pause)
+{
+	WRITE_ONCE(par_refill_paused, pause);
+}
+
+/* Test support: the recorded owner of a reserve page. */
+unsigned long page_atomic_reserve_owner(struct page *page)
+{
+	struct par_chunk *chunk;
+	unsigned long owner = 0;
+
+	rcu_read_lock();
+	chunk = par_chunk_of(page);
+	if (chunk)
+		owner = READ_ONCE(par_pdesc_of(chunk, page)->owner);
+	rcu_read_unlock();
+	return owner;
+}
+
+/* Test support: a ready page of @nid that stays in the reserve. */
+struct page *page_atomic_reserve_peek(int nid)
+{
+	struct par_node *pn = par_nodes[nid];
+	struct page *page = NULL;
+	unsigned long flags;
+
+	if (!pn)
+		return NULL;
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	if (pn->nr_pool)
+		page = list_last_entry(&pn->pool, struct page, lru);
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	return page;
+}
+
+static int __init par_init(void)
+{
+	int nid, ret;
+
+	par_wq = alloc_workqueue("atomic_reserve", WQ_UNBOUND, 0);
+	if (!par_wq)
+		return -ENOMEM;
+
+	for_each_node(nid) {
+		struct par_node *pn;
+
+		pn = kzalloc_node(sizeof(*pn), GFP_KERNEL,
+				  node_state(nid, N_MEMORY) ? nid : NUMA_NO_NODE);
+		if (!pn)
+			goto nomem;
+		pn->stats = alloc_percpu(struct par_counters);
+		if (!pn->stats) {
+			kfree(pn);
+			goto nomem;
+		}
+		raw_spin_lock_init(&pn->lock);
+		INIT_LIST_HEAD(&pn->pool);
+		INIT_LIST_HEAD(&pn->pending);
+		INIT_LIST_HEAD(&pn->quarantine);
+		mutex_init(&pn->mutex);
+		INIT_WORK(&pn->work, par_node_work);
+		pn->nid = nid;
+		par_nodes[nid] = pn;
+	}
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN,
+					"mm/atomic_reserve:dead", NULL,
+					par_cpu_dead);
+	if (ret < 0)
+		goto nomem;
+
+	WRITE_ONCE(par_ready, true);
+	for_each_node_state(nid, N_MEMORY) {
+		unsigned long pages = CONFIG_PAGE_ATOMIC_RESERVE_PAGES;
+
+		pages = min(pages, page_atomic_reserve_max_pages(nid));
+		if (pages)
+			page_atomic_reserve_resize(nid, pages);
+	}
+	return 0;
+
+nomem:
+	for_each_node(nid) {
+		if (!par_nodes[nid])
+			continue;
+		free_percpu(par_nodes[nid]->stats);
+		kfree(par_nodes[nid]);
+		par_nodes[nid] = NULL;
+	}
+	destroy_workqueue(par_wq);
+	par_wq = NULL;
+	pr_err("cannot set up the reserve\n");
+	return -ENOMEM;
+}
+subsys_initcall(par_init);

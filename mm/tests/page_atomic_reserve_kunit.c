@@ -1,0 +1,785 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for alloc_page_atomic_quality() and the atomic page reserve.
+ *
+ * Every case starts with the reserve of each memory node resized to
+ * PAR_TEST_PAGES and filled, and the sizes found at start are restored on
+ * exit.
+ */
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/hrtimer.h>
+#include <linux/kallsyms.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/poison.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/vmstat.h>
+#include <linux/xarray.h>
+
+#include "../page_alloc.h"
+#include "../page_atomic_reserve.h"
+
+#define PAR_TEST_PAGES	128
+
+static unsigned long par_saved_target[MAX_NUMNODES];
+
+static void par_stats(int nid, struct page_atomic_reserve_stats *st)
+{
+	page_atomic_reserve_get_stats(nid, st);
+}
+
+static unsigned long par_event(enum par_stat_item item)
+{
+	struct page_atomic_reserve_stats st;
+
+	par_stats(NUMA_NO_NODE, &st);
+	return st.events[item];
+}
+
+static bool page_is(struct page *page, int c)
+{
+	void *addr = kmap_local_page(page);
+	bool ret = !memchr_inv(addr, c, PAGE_SIZE);
+
+	kunmap_local(addr);
+	return ret;
+}
+
+static void par_fill_all(void)
+{
+	int i;
+
+	/* The refill work runs as the level drops; let it settle. */
+	for (i = 0; i < 3; i++)
+		page_atomic_reserve_flush();
+}
+
+static int par_test_init(struct kunit *test)
+{
+	struct page_atomic_reserve_stats st;
+	int nid;
+
+	page_atomic_reserve_pause_refill(false);
+	for_each_node_state(nid, N_MEMORY) {
+		par_stats(nid, &st);
+		par_saved_target[nid] = st.target;
+		if (page_atomic_reserve_max_pages(nid) < PAR_TEST_PAGES)
+			kunit_skip(test, "node %d too small for the tests", nid);
+		KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, PAR_TEST_PAGES), 0);
+	}
+	par_fill_all();
+	par_stats(NUMA_NO_NODE, &st);
+	KUNIT_ASSERT_GE(test, st.level, st.target);
+	return 0;
+}
+
+static void par_test_exit(struct kunit *test)
+{
+	int nid;
+
+	page_atomic_reserve_pause_refill(false);
+	for_each_node_state(nid, N_MEMORY)
+		page_atomic_reserve_resize(nid, par_saved_target[nid]);
+	page_atomic_reserve_flush();
+}
+
+/* A page from the reserve, or fail the test. */
+static struct page *par_get(struct kunit *test, gfp_t gfp)
+{
+	struct page *page = alloc_page_atomic_quality(gfp);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_page_state(page), PAR_OWNED);
+	return page;
+}
+
+/* Reserve pages sit in naturally aligned chunks: pfn names the chunk. */
+static void par_test_chunk_alignment(struct kunit *test)
+{
+	struct page *pages[32], *plain;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		unsigned long pfn, base;
+
+		pages[i] = par_get(test, GFP_ATOMIC);
+		pfn = page_to_pfn(pages[i]);
+		base = page_atomic_reserve_chunk_pfn(pages[i]);
+		KUNIT_EXPECT_NE(test, base, ULONG_MAX);
+		KUNIT_EXPECT_EQ(test, base, ALIGN_DOWN(pfn, 8));
+	}
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		free_page_atomic_quality(pages[i]);
+
+	plain = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, plain);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_chunk_pfn(plain), ULONG_MAX);
+	__free_page(plain);
+}
+
+/* A hit is counted, the page is owned, and comes back through pending. */
+static void par_test_hit_and_recycle(struct kunit *test)
+{
+	unsigned long hits = par_event(PAR_STAT_HIT);
+	unsigned long freed = par_event(PAR_STAT_FREED);
+	struct page *page = par_get(test, GFP_ATOMIC);
+
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_HIT), hits + 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	KUNIT_EXPECT_EQ(test, page_private(page), 0UL);
+	free_page_atomic_quality(page);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_FREED), freed + 1);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+}
+
+/*
+ * The zero invariant: over thousands of allocations, including pages that
+ * were dirtied and given back, no __GFP_ZERO request sees a non-zero byte.
+ */
+static void par_test_zero_invariant(struct kunit *test)
+{
+	struct page **pages;
+	unsigned long hits0 = par_event(PAR_STAT_HIT_ZERO);
+	unsigned long zeroed0 = par_event(PAR_STAT_ZEROED);
+	int round, i, bad = 0;
+
+	pages = kunit_kcalloc(test, 64, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	for (round = 0; round < 64; round++) {
+		for (i = 0; i < 64; i++) {
+			pages[i] = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+			KUNIT_ASSERT_NOT_NULL(test, pages[i]);
+			if (!page_is(pages[i], 0))
+				bad++;
+			page_atomic_reserve_fill(pages[i], 0x5a);
+		}
+		for (i = 0; i < 64; i++)
+			free_page_atomic_quality(pages[i]);
+		if (round % 4 == 3)
+			page_atomic_reserve_flush();
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	/* Most requests were served from the reserve, with recycled pages. */
+	KUNIT_EXPECT_GT(test, par_event(PAR_STAT_HIT_ZERO) - hits0, 2048UL);
+	KUNIT_EXPECT_GT(test, par_event(PAR_STAT_ZEROED) - zeroed0, 2048UL);
+}
+
+/* A page freed dirty is never ready before the work zeroed it. */
+static void par_test_dirty_not_ready(struct kunit *test)
+{
+	struct page *page = par_get(test, GFP_ATOMIC);
+
+	page_atomic_reserve_fill(page, 0xff);
+	free_page_atomic_quality(page);
+	KUNIT_EXPECT_NE(test, page_atomic_reserve_page_state(page), PAR_POOL);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+}
+
+static void par_test_poison_filled(struct kunit *test)
+{
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_POISON);
+
+	KUNIT_EXPECT_TRUE(test, page_is(page, PAGE_POISON));
+	free_page_atomic_quality(page);
+
+	page = par_get(test, GFP_ATOMIC | __GFP_POISON | __GFP_ZERO);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	free_page_atomic_quality(page);
+}
+
+static void par_test_poison_clean_free(struct kunit *test)
+{
+	unsigned long reports = par_event(PAR_STAT_POISON);
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_POISON);
+
+	page_atomic_reserve_fill(page, 0x11);
+	free_page_atomic_quality(page);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_POISON), reports);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+}
+
+/*
+ * The page stays in the reserve after the free, so the write below hits
+ * memory the reserve owns: it is the bug the modifier is there to catch.
+ */
+static void par_test_poison_write_after_free(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_POISON);
+	u8 *addr;
+
+	par_stats(NUMA_NO_NODE, &before);
+	page_atomic_reserve_pause_refill(true);
+	free_page_atomic_quality(page);
+	addr = kmap_local_page(page);
+	WRITE_ONCE(addr[100], 0x42);
+	kunmap_local(addr);
+	page_atomic_reserve_flush();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_POISON],
+			before.events[PAR_STAT_POISON] + 1);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_QUARANTINED],
+			before.events[PAR_STAT_QUARANTINED] + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+}
+
+static void par_test_exclusive_clean_free(struct kunit *test)
+{
+	unsigned long excl = par_event(PAR_STAT_EXCLUSIVE);
+	unsigned long inval = par_event(PAR_STAT_INVALID_FREE);
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+
+	free_page_atomic_quality(page);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_EXCLUSIVE), excl);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_INVALID_FREE), inval);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+}
+
+static void par_test_exclusive_owner(struct kunit *test)
+{
+	struct page *page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_EXCLUSIVE);
+	char buf[KSYM_SYMBOL_LEN];
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	snprintf(buf, sizeof(buf), "%ps",
+		 (void *)page_atomic_reserve_owner(page));
+	KUNIT_EXPECT_STREQ(test, buf, "par_test_exclusive_owner");
+	free_page_atomic_quality(page);
+}
+
+static void par_test_exclusive_extra_ref(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+
+	par_stats(NUMA_NO_NODE, &before);
+	get_page(page);
+	free_page_atomic_quality(page);
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_EXCLUSIVE],
+			before.events[PAR_STAT_EXCLUSIVE] + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+	/* The quarantine keeps its own reference. */
+	put_page(page);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+}
+
+static void par_test_exclusive_double_free(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+
+	page_atomic_reserve_pause_refill(true);
+	par_stats(NUMA_NO_NODE, &before);
+	free_page_atomic_quality(page);
+	free_page_atomic_quality(page);
+	page_atomic_reserve_flush();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
+			before.events[PAR_STAT_INVALID_FREE] + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+}
+
+/* Empty the reserve; true if @victim was handed out on the way. */
+static bool par_drain_reserve(struct kunit *test, struct page *victim,
+			      struct list_head *held)
+{
+	bool seen = false;
+	int i;
+
+	for (i = 0; i < 4 * PAR_TEST_PAGES * MAX_NUMNODES; i++) {
+		struct page *page = alloc_page_atomic_quality(GFP_ATOMIC);
+
+		if (!page)
+			break;
+		if (page_atomic_reserve_page_state(page) != PAR_OWNED) {
+			free_page_atomic_quality(page);
+			break;
+		}
+		if (page == victim)
+			seen = true;
+		list_add(&page->lru, held);
+	}
+	return seen;
+}
+
+static void par_free_list(struct list_head *held)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, held, lru) {
+		list_del(&page->lru);
+		free_page_atomic_quality(page);
+	}
+}
+
+static void par_test_exclusive_not_handed_out(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page;
+	LIST_HEAD(held);
+
+	page_atomic_reserve_pause_refill(true);
+	page = page_atomic_reserve_peek(numa_node_id());
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	par_stats(NUMA_NO_NODE, &before);
+	free_page_atomic_quality(page);
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
+			before.events[PAR_STAT_INVALID_FREE] + 1);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+	/* Take every ready page: the marked one is never among them. */
+	KUNIT_EXPECT_FALSE(test, par_drain_reserve(test, page, &held));
+	par_free_list(&held);
+	page_atomic_reserve_flush();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+}
+
+/* A plain page still referenced elsewhere leaves the reserve. */
+static void par_test_shared_plain_released(struct kunit *test)
+{
+	unsigned long released = par_event(PAR_STAT_RELEASED);
+	struct page *page = par_get(test, GFP_ATOMIC);
+
+	get_page(page);
+	free_page_atomic_quality(page);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_RELEASED), released + 1);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_NOT_RESERVED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	put_page(page);
+}
+
+static void par_test_fallback_when_empty(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page;
+	LIST_HEAD(held);
+
+	page_atomic_reserve_pause_refill(true);
+	par_drain_reserve(test, NULL, &held);
+	par_stats(NUMA_NO_NODE, &before);
+	KUNIT_EXPECT_EQ(test, before.level, 0UL);
+
+	page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_NOT_RESERVED);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	free_page_atomic_quality(page);
+
+	page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_POISON);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, page_is(page, PAGE_POISON));
+	free_page_atomic_quality(page);
+
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_FALLBACK],
+			before.events[PAR_STAT_FALLBACK] + 2);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_FAIL],
+			before.events[PAR_STAT_FAIL]);
+	par_free_list(&held);
+}
+
+/* Pages kept by their owners are replaced by the refill work. */
+static void par_test_refill_restores_level(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	LIST_HEAD(held);
+	int i;
+
+	par_stats(NUMA_NO_NODE, &before);
+	for (i = 0; i < PAR_TEST_PAGES * 3 / 4; i++) {
+		struct page *page = par_get(test, GFP_ATOMIC);
+
+		list_add(&page->lru, &held);
+	}
+	par_fill_all();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_GE(test, after.level, after.target);
+	KUNIT_EXPECT_GT(test, after.events[PAR_STAT_REFILLED],
+			before.events[PAR_STAT_REFILLED]);
+	KUNIT_EXPECT_GT(test, after.events[PAR_STAT_REFILLS],
+			before.events[PAR_STAT_REFILLS]);
+	par_free_list(&held);
+	/* The surplus goes back: level stays within a chunk of the target. */
+	par_fill_all();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_LE(test, after.level, round_up(after.target, 8));
+}
+
+struct par_irq_ctx {
+	struct hrtimer timer;
+	struct completion done;
+	struct page *pages[16];
+	bool alloc;
+	bool in_hardirq;
+	bool in_softirq;
+	bool non_zero;
+	int got;
+};
+
+static enum hrtimer_restart par_irq_fn(struct hrtimer *timer)
+{
+	struct par_irq_ctx *ctx = container_of(timer, struct par_irq_ctx, timer);
+	int i;
+
+	ctx->in_hardirq = in_hardirq();
+	ctx->in_softirq = in_serving_softirq();
+	for (i = 0; i < ARRAY_SIZE(ctx->pages); i++) {
+		if (ctx->alloc) {
+			ctx->pages[i] = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+			if (!ctx->pages[i])
+				continue;
+			ctx->got++;
+			if (!page_is(ctx->pages[i], 0))
+				ctx->non_zero = true;
+		} else {
+			free_page_atomic_quality(ctx->pages[i]);
+		}
+	}
+	complete(&ctx->done);
+	return HRTIMER_NORESTART;
+}
+
+static void par_irq_run(struct kunit *test, struct par_irq_ctx *ctx,
+			enum hrtimer_mode mode, bool alloc)
+{
+	ctx->alloc = alloc;
+	init_completion(&ctx->done);
+	hrtimer_setup(&ctx->timer, par_irq_fn, CLOCK_MONOTONIC, mode);
+	hrtimer_start(&ctx->timer, ns_to_ktime(1000), mode);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&ctx->done, 10 * HZ), 0UL);
+	hrtimer_cancel(&ctx->timer);
+}
+
+static void par_test_hardirq(struct kunit *test)
+{
+	struct par_irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned long hits = par_event(PAR_STAT_HIT);
+	unsigned long freed = par_event(PAR_STAT_FREED);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_HARD, true);
+	KUNIT_EXPECT_TRUE(test, ctx->in_hardirq);
+	KUNIT_EXPECT_EQ(test, ctx->got, 16);
+	KUNIT_EXPECT_FALSE(test, ctx->non_zero);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_HIT), hits + 16);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_HARD, false);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_FREED), freed + 16);
+}
+
+static void par_test_softirq(struct kunit *test)
+{
+	struct par_irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned long hits = par_event(PAR_STAT_HIT);
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_SOFT, true);
+	KUNIT_EXPECT_TRUE(test, ctx->in_softirq);
+	KUNIT_EXPECT_FALSE(test, ctx->in_hardirq);
+	KUNIT_EXPECT_EQ(test, ctx->got, 16);
+	KUNIT_EXPECT_FALSE(test, ctx->non_zero);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_HIT), hits + 16);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_SOFT, false);
+}
+
+static DEFINE_SPINLOCK(par_test_lock);
+
+static void par_test_under_spinlock(struct kunit *test)
+{
+	struct page *pages[8];
+	unsigned long flags;
+	int i, got = 0;
+
+	spin_lock_irqsave(&par_test_lock, flags);
+	for (i = 0; i < ARRAY_SIZE(pages); i++) {
+		pages[i] = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_EXCLUSIVE);
+		if (pages[i] && page_atomic_reserve_page_state(pages[i]) == PAR_OWNED)
+			got++;
+	}
+	for (i = 0; i < ARRAY_SIZE(pages); i++)
+		free_page_atomic_quality(pages[i]);
+	spin_unlock_irqrestore(&par_test_lock, flags);
+	KUNIT_EXPECT_EQ(test, got, (int)ARRAY_SIZE(pages));
+}
+
+struct par_stress {
+	struct xarray held;	/* pfn -> owner id, for pages held now */
+	atomic_t dup;
+	atomic_t hits;
+	atomic_t bad_zero;
+	atomic_t running;
+	struct completion done;
+};
+
+static int par_stress_fn(void *arg)
+{
+	struct par_stress *s = arg;
+	unsigned long id = raw_smp_processor_id() + 1;
+	struct page *pages[8];
+	int iter, i;
+
+	for (iter = 0; iter < 500; iter++) {
+		unsigned long flags;
+
+		local_irq_save(flags);
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			pages[i] = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+		local_irq_restore(flags);
+
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			if (!pages[i])
+				continue;
+			if (page_atomic_reserve_page_state(pages[i]) == PAR_OWNED)
+				atomic_inc(&s->hits);
+			if (!page_is(pages[i], 0))
+				atomic_inc(&s->bad_zero);
+			if (xa_insert(&s->held, page_to_pfn(pages[i]),
+				      xa_mk_value(id), GFP_KERNEL) == -EBUSY)
+				atomic_inc(&s->dup);
+			page_atomic_reserve_fill(pages[i], (int)id);
+		}
+		for (i = 0; i < ARRAY_SIZE(pages); i++) {
+			if (!pages[i])
+				continue;
+			xa_erase(&s->held, page_to_pfn(pages[i]));
+			local_irq_save(flags);
+			free_page_atomic_quality(pages[i]);
+			local_irq_restore(flags);
+		}
+		cond_resched();
+	}
+	if (atomic_dec_and_test(&s->running))
+		complete(&s->done);
+	return 0;
+}
+
+/* Every CPU allocates and frees at once: no page has two owners. */
+static void par_test_concurrent_all_cpus(struct kunit *test)
+{
+	struct par_stress *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+	int cpu, n = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	xa_init(&s->held);
+	init_completion(&s->done);
+	cpus_read_lock();
+	atomic_set(&s->running, num_online_cpus());
+	for_each_online_cpu(cpu) {
+		struct task_struct *t;
+
+		t = kthread_create_on_cpu(par_stress_fn, s, cpu, "par_stress/%u");
+		if (IS_ERR(t)) {
+			atomic_dec(&s->running);
+			continue;
+		}
+		wake_up_process(t);
+		n++;
+	}
+	cpus_read_unlock();
+	KUNIT_ASSERT_GT(test, n, 0);
+	if (atomic_read(&s->running))
+		wait_for_completion(&s->done);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->dup), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&s->bad_zero), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&s->hits), 0);
+	KUNIT_EXPECT_TRUE(test, xa_empty(&s->held));
+	kunit_info(test, "%d CPUs, %d reserve hits\n", n, atomic_read(&s->hits));
+	xa_destroy(&s->held);
+}
+
+static unsigned long par_free_pages(void)
+{
+	drain_all_pages(NULL);
+	return global_zone_page_state(NR_FREE_PAGES);
+}
+
+/* Shrinking is synchronous and hands the pages to the page allocator. */
+static void par_test_shrink_returns_pages(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	unsigned long free_before, free_after, returned;
+	int nid;
+
+	par_stats(NUMA_NO_NODE, &before);
+	free_before = par_free_pages();
+	for_each_node_state(nid, N_MEMORY)
+		KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+	par_stats(NUMA_NO_NODE, &after);
+	free_after = par_free_pages();
+	returned = after.events[PAR_STAT_RETURNED] - before.events[PAR_STAT_RETURNED];
+
+	KUNIT_EXPECT_EQ(test, after.level, 0UL);
+	KUNIT_EXPECT_EQ(test, after.target, 0UL);
+	KUNIT_EXPECT_GE(test, returned, before.level);
+	/* Other activity moves the count a little; the reserve moved it a lot. */
+	KUNIT_EXPECT_GE(test, free_after - free_before, returned * 3 / 4);
+	kunit_info(test, "returned %lu pages, NR_FREE_PAGES +%ld\n",
+		   returned, (long)(free_after - free_before));
+}
+
+static void par_test_resize_errors(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	int nid = first_node(node_states[N_MEMORY]);
+	unsigned long max;
+
+	par_stats(nid, &before);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(-1, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(MAX_NUMNODES, 8), -EINVAL);
+	max = page_atomic_reserve_max_pages(nid);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(nid, max + 1), -ERANGE);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_set_pcp_high(0), -ERANGE);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_set_pcp_high(65), -ERANGE);
+	par_stats(nid, &after);
+	KUNIT_EXPECT_EQ(test, after.target, before.target);
+	KUNIT_EXPECT_EQ(test, after.low, before.low);
+}
+
+/* With no reserve anywhere, the static key is off and nothing is counted. */
+static void par_test_disabled_costs_nothing(struct kunit *test)
+{
+	unsigned long fallback;
+	struct page *page;
+	int nid;
+
+	for_each_node_state(nid, N_MEMORY)
+		KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_FALSE(test, page_atomic_reserve_active());
+	fallback = par_event(PAR_STAT_FALLBACK);
+	page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_NOT_RESERVED);
+	free_page_atomic_quality(page);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_FALLBACK), fallback);
+}
+
+/* alloc_pages() ignores the quality modifiers, as documented. */
+static void par_test_plain_alloc_ignores_modifiers(struct kunit *test)
+{
+	unsigned long hits = par_event(PAR_STAT_HIT);
+	struct page *page;
+
+	page = alloc_pages(GFP_KERNEL | __GFP_POISON | __GFP_EXCLUSIVE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_NOT_RESERVED);
+	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
+	__free_pages(page, 0);
+
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_POISON, 0);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	__free_pages(page, 0);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_HIT), hits);
+}
+
+/*
+ * A reserve page freed with __free_page() goes to the page allocator: the
+ * reserve reports nothing, for any modifier, and refills.
+ */
+static void par_test_plain_free_of_reserve_page(struct kunit *test)
+{
+	static const gfp_t mods[] = { 0, __GFP_ZERO, __GFP_POISON, __GFP_EXCLUSIVE };
+	struct page_atomic_reserve_stats before, after;
+	int i;
+
+	par_stats(NUMA_NO_NODE, &before);
+	for (i = 0; i < ARRAY_SIZE(mods); i++)
+		__free_page(par_get(test, GFP_ATOMIC | mods[i]));
+	par_fill_all();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_POISON], before.events[PAR_STAT_POISON]);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_EXCLUSIVE],
+			before.events[PAR_STAT_EXCLUSIVE]);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
+			before.events[PAR_STAT_INVALID_FREE]);
+	KUNIT_EXPECT_EQ(test, after.outstanding, before.outstanding + ARRAY_SIZE(mods));
+	KUNIT_EXPECT_GE(test, after.level, after.target);
+}
+
+static void par_test_gfp_names(struct kunit *test)
+{
+	gfp_t gfp = GFP_ATOMIC | __GFP_POISON | __GFP_EXCLUSIVE;
+	char buf[256];
+
+	KUNIT_EXPECT_NE(test, __GFP_POISON, __GFP_EXCLUSIVE);
+	KUNIT_EXPECT_EQ(test, __GFP_QUALITY & ~__GFP_BITS_MASK, (gfp_t)0);
+	snprintf(buf, sizeof(buf), "%pGg", &gfp);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "__GFP_POISON"));
+	KUNIT_EXPECT_NOT_NULL(test, strstr(buf, "__GFP_EXCLUSIVE"));
+}
+
+static void par_test_cpu_hotplug(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	int cpu = cpumask_last(cpu_online_mask);
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	par_stats(NUMA_NO_NODE, &before);
+	KUNIT_ASSERT_GT(test, before.cached, 0UL);
+	if (remove_cpu(cpu))
+		kunit_skip(test, "CPU %d cannot go offline", cpu);
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.level, before.level);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+}
+
+static struct kunit_case par_test_cases[] = {
+	KUNIT_CASE(par_test_chunk_alignment),
+	KUNIT_CASE(par_test_hit_and_recycle),
+	KUNIT_CASE(par_test_zero_invariant),
+	KUNIT_CASE(par_test_dirty_not_ready),
+	KUNIT_CASE(par_test_poison_filled),
+	KUNIT_CASE(par_test_poison_clean_free),
+	KUNIT_CASE(par_test_poison_write_after_free),
+	KUNIT_CASE(par_test_exclusive_clean_free),
+	KUNIT_CASE(par_test_exclusive_owner),
+	KUNIT_CASE(par_test_exclusive_extra_ref),
+	KUNIT_CASE(par_test_exclusive_double_free),
+	KUNIT_CASE(par_test_exclusive_not_handed_out),
+	KUNIT_CASE(par_test_shared_plain_released),
+	KUNIT_CASE(par_test_fallback_when_empty),
+	KUNIT_CASE(par_test_refill_restores_level),
+	KUNIT_CASE(par_test_hardirq),
+	KUNIT_CASE(par_test_softirq),
+	KUNIT_CASE(par_test_under_spinlock),
+	KUNIT_CASE(par_test_concurrent_all_cpus),
+	KUNIT_CASE(par_test_shrink_returns_pages),
+	KUNIT_CASE(par_test_resize_errors),
+	KUNIT_CASE(par_test_disabled_costs_nothing),
+	KUNIT_CASE(par_test_plain_alloc_ignores_modifiers),
+	KUNIT_CASE(par_test_plain_free_of_reserve_page),
+	KUNIT_CASE(par_test_gfp_names),
+	KUNIT_CASE(par_test_cpu_hotplug),
+	{}
+};
+
+static struct kunit_suite par_test_suite = {
+	.name = "page_atomic_reserve",
+	.init = par_test_init,
+	.exit = par_test_exit,
+	.test_cases = par_test_cases,
+};
+
+kunit_test_suite(par_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the atomic page reserve");
+MODULE_LICENSE("GPL");
