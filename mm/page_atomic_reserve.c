@@ -53,12 +53,13 @@
 
 #include "page_atomic_reserve.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/page_atomic_reserve.h>
+
 #define PAR_CHUNK_ORDER		3
 #define PAR_CHUNK_PAGES		BIT(PAR_CHUNK_ORDER)
 /* Capacity of a per-CPU front cache. */
 #define PAR_PCP_MAX		64
-/* The pool is refilled when it drops below this percentage of its target. */
-#define PAR_LOW_PERCENT		50
 /* Pages handled per pool-lock round by the refill work. */
 #define PAR_BATCH		32
 /* The reserve of a node may not exceed 1/PAR_MAX_FRACTION of its memory. */
@@ -115,6 +116,13 @@ static LLIST_HEAD(par_dead_chunks);
 static struct workqueue_struct *par_wq;
 static DEFINE_MUTEX(par_global_mutex);	/* pcp_high, the static key */
 static unsigned int par_pcp_high __read_mostly = 16;
+/* The pool is refilled when it drops below this percentage of its target. */
+static unsigned int par_low_percent __read_mostly = 50;
+/* Sizes from the atomic_reserve= boot parameter; ULONG_MAX: not given. */
+static unsigned long par_boot_pages[MAX_NUMNODES] __initdata = {
+	[0 ... MAX_NUMNODES - 1] = ULONG_MAX
+};
+
 static bool par_refill_paused;
 static bool par_ready;
 
@@ -298,24 +306,27 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 		par_count(pn, PAR_STAT_HIT_ZERO);
 	else if (gfp & __GFP_POISON)
 		page_atomic_reserve_fill(page, PAGE_POISON);
+	trace_page_atomic_reserve_alloc(page, gfp, pn->nid, PAR_TRACE_HIT);
 	return page;
 }
 
 /**
  * page_atomic_reserve_fallback - count a request the reserve could not serve
- * @failed: the page allocator failed it as well
+ * @page: what the page allocator returned for it
+ * @gfp: the request's gfp flags
  */
-void page_atomic_reserve_fallback(bool failed)
+void page_atomic_reserve_fallback(struct page *page, gfp_t gfp)
 {
-	struct par_node *pn = par_nodes[numa_node_id()];
+	int nid = page ? page_to_nid(page) : numa_node_id();
+	struct par_node *pn = par_nodes[nid];
 
-	if (!pn)
-		pn = par_nodes[first_node(node_states[N_MEMORY])];
 	if (!pn)
 		return;
 	par_count(pn, PAR_STAT_FALLBACK);
-	if (failed)
+	if (!page)
 		par_count(pn, PAR_STAT_FAIL);
+	trace_page_atomic_reserve_alloc(page, gfp, nid, page ? PAR_TRACE_FALLBACK :
+					PAR_TRACE_FAIL);
 }
 
 /* Called when a page left the reserve for good. */
@@ -468,7 +479,7 @@ static int par_cpu_dead(unsigned int cpu)
 }
 
 /* Check and zero pending pages, then make them ready again. */
-static void par_process_pending(struct par_node *pn)
+static unsigned long par_process_pending(struct par_node *pn)
 {
 	LIST_HEAD(todo);
 	LIST_HEAD(ready);
@@ -516,12 +527,13 @@ static void par_process_pending(struct par_node *pn)
 	list_splice(&ready, &pn->pool);
 	pn->nr_pool += nr;
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	return zeroed;
 }
 
 /* Give ready pages back to the page allocator until @pn is at its target. */
-static void par_trim(struct par_node *pn)
+static unsigned long par_trim(struct par_node *pn)
 {
-	unsigned long flags;
+	unsigned long flags, returned = 0;
 
 	/* Refilling works in chunks: tolerate the last chunk's overshoot. */
 	while (par_level(pn) > round_up(READ_ONCE(pn->target), PAR_CHUNK_PAGES)) {
@@ -543,8 +555,10 @@ static void par_trim(struct par_node *pn)
 			continue;
 		}
 		par_release(pn, page);
+		returned++;
 		cond_resched();
 	}
+	return returned;
 }
 
 /* Add one chunk of zeroed pages to the pool of @pn. */
@@ -611,7 +625,7 @@ static int par_add_chunk(struct par_node *pn)
 	return 0;
 }
 
-static void par_refill(struct par_node *pn)
+static unsigned long par_refill(struct par_node *pn)
 {
 	unsigned long added = 0;
 
@@ -626,19 +640,24 @@ static void par_refill(struct par_node *pn)
 	}
 	if (added)
 		par_count(pn, PAR_STAT_REFILLS);
+	return added;
 }
 
 static void par_node_work(struct work_struct *work)
 {
 	struct par_node *pn = container_of(work, struct par_node, work);
-	u64 start = local_clock();
+	unsigned long zeroed, returned, added;
+	u64 start = local_clock(), ns;
 
 	mutex_lock(&pn->mutex);
-	par_process_pending(pn);
-	par_trim(pn);
-	par_refill(pn);
+	zeroed = par_process_pending(pn);
+	returned = par_trim(pn);
+	added = par_refill(pn);
 	mutex_unlock(&pn->mutex);
-	par_count_add(pn, PAR_STAT_WORK_NS, local_clock() - start);
+	ns = local_clock() - start;
+	par_count_add(pn, PAR_STAT_WORK_NS, ns);
+	trace_page_atomic_reserve_refill(pn->nid, zeroed, added, returned,
+					 par_level(pn), ns);
 }
 
 /*
@@ -739,7 +758,7 @@ int page_atomic_reserve_resize(int nid, unsigned long pages)
 	mutex_lock(&pn->mutex);
 	old = pn->target;
 	WRITE_ONCE(pn->target, pages);
-	WRITE_ONCE(pn->low, pages * PAR_LOW_PERCENT / 100);
+	WRITE_ONCE(pn->low, pages * READ_ONCE(par_low_percent) / 100);
 	if (pages > old)
 		par_update_key();
 	if (pages < old) {
@@ -771,6 +790,47 @@ int page_atomic_reserve_set_pcp_high(unsigned int high)
 	mutex_unlock(&par_global_mutex);
 	par_drain_all();
 	return 0;
+}
+
+/**
+ * page_atomic_reserve_set_low_percent - set the refill threshold
+ * @percent: a node's pool is refilled when it drops below this percentage
+ *           of the node's size, 1 to 100
+ *
+ * Context: Process context, may sleep.
+ * Return: 0 or -ERANGE.
+ */
+int page_atomic_reserve_set_low_percent(unsigned int percent)
+{
+	int nid;
+
+	if (!percent || percent > 100)
+		return -ERANGE;
+	mutex_lock(&par_global_mutex);
+	WRITE_ONCE(par_low_percent, percent);
+	mutex_unlock(&par_global_mutex);
+	for_each_node(nid) {
+		struct par_node *pn = par_nodes[nid];
+
+		if (!pn)
+			continue;
+		mutex_lock(&pn->mutex);
+		WRITE_ONCE(pn->low, pn->target * percent / 100);
+		mutex_unlock(&pn->mutex);
+		par_kick(pn);
+	}
+	return 0;
+}
+
+/* The tunables, for sysfs. */
+unsigned int page_atomic_reserve_pcp_high(void)
+{
+	return READ_ONCE(par_pcp_high);
+}
+
+unsigned int page_atomic_reserve_low_percent(void)
+{
+	return READ_ONCE(par_low_percent);
 }
 
 static void par_node_stats(struct par_node *pn,
@@ -899,6 +959,70 @@ struct page *page_atomic_reserve_peek(int nid)
 	return page;
 }
 
+static int par_parse_sizes(const char *str, unsigned long *pages, bool apply)
+{
+	unsigned long v;
+	char buf[24];
+	int i;
+
+	if (!str || !*str)
+		return -EINVAL;
+	if (!strchr(str, ':')) {
+		if (kstrtoul(str, 0, &v))
+			return -EINVAL;
+		for (i = 0; apply && i < MAX_NUMNODES; i++)
+			pages[i] = v;
+		return 0;
+	}
+	while (*str) {
+		size_t len = strcspn(str, ",");
+		unsigned int nid;
+		char *colon;
+
+		if (!len || len >= sizeof(buf))
+			return -EINVAL;
+		memcpy(buf, str, len);
+		buf[len] = '\0';
+		colon = strchr(buf, ':');
+		if (!colon)
+			return -EINVAL;
+		*colon = '\0';
+		if (kstrtouint(buf, 0, &nid) || nid >= MAX_NUMNODES ||
+		    kstrtoul(colon + 1, 0, &v))
+			return -EINVAL;
+		if (apply)
+			pages[nid] = v;
+		str += len;
+		if (*str == ',' && !*++str)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * page_atomic_reserve_parse_sizes - parse the atomic_reserve= boot parameter
+ * @str: "<pages>" for every node, or a comma-separated list of
+ *       "<node>:<pages>"
+ * @pages: one entry per possible node, set where @str names a size
+ *
+ * Return: 0, or -EINVAL for a malformed @str, in which case @pages is left
+ * as it was.
+ */
+int page_atomic_reserve_parse_sizes(const char *str, unsigned long *pages)
+{
+	int err = par_parse_sizes(str, pages, false);
+
+	return err ? err : par_parse_sizes(str, pages, true);
+}
+
+static int __init par_setup(char *str)
+{
+	if (page_atomic_reserve_parse_sizes(str, par_boot_pages))
+		pr_warn("ignoring malformed atomic_reserve=%s\n", str);
+	return 1;
+}
+__setup("atomic_reserve=", par_setup);
+
 static int __init par_init(void)
 {
 	int nid, ret;
@@ -936,10 +1060,18 @@ static int __init par_init(void)
 		goto nomem;
 
 	WRITE_ONCE(par_ready, true);
+	page_atomic_reserve_sysfs_init();
 	for_each_node_state(nid, N_MEMORY) {
-		unsigned long pages = CONFIG_PAGE_ATOMIC_RESERVE_PAGES;
+		unsigned long pages = par_boot_pages[nid];
+		unsigned long max = page_atomic_reserve_max_pages(nid);
 
-		pages = min(pages, page_atomic_reserve_max_pages(nid));
+		if (pages == ULONG_MAX)
+			pages = CONFIG_PAGE_ATOMIC_RESERVE_PAGES;
+		if (pages > max) {
+			pr_warn("node %d: reserve of %lu pages capped at %lu\n",
+				nid, pages, max);
+			pages = max;
+		}
 		if (pages)
 			page_atomic_reserve_resize(nid, pages);
 	}

@@ -85,11 +85,24 @@ static inline bool page_atomic_reserve_has_pages(void)
 
 struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip);
 bool page_atomic_reserve_free(struct page *page, unsigned long ip);
-void page_atomic_reserve_fallback(bool failed);
+void page_atomic_reserve_fallback(struct page *page, gfp_t gfp);
 
 int page_atomic_reserve_resize(int nid, unsigned long pages);
 unsigned long page_atomic_reserve_max_pages(int nid);
 int page_atomic_reserve_set_pcp_high(unsigned int high);
+unsigned int page_atomic_reserve_pcp_high(void);
+int page_atomic_reserve_set_low_percent(unsigned int percent);
+unsigned int page_atomic_reserve_low_percent(void);
+int page_atomic_reserve_parse_sizes(const char *str, unsigned long *pages);
+
+#ifdef CONFIG_SYSFS
+int page_atomic_reserve_sysfs_init(void);
+#else
+static inline int page_atomic_reserve_sysfs_init(void)
+{
+	return 0;
+}
+#endif
 void page_atomic_reserve_get_stats(int nid, struct page_atomic_reserve_stats *st);
 void page_atomic_reserve_flush(void);
 
@@ -129,7 +142,7 @@ static inline bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	return false;
 }
 
-static inline void page_atomic_reserve_fallback(bool failed)
+static inline void page_atomic_reserve_fallback(struct page *page, gfp_t gfp)
 {
 }
 #endif /* CONFIG_PAGE_ATOMIC_RESERVE */
