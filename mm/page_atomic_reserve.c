@@ -895,7 +895,7 @@ void page_atomic_reserve_flush(void)
 	flush_workqueue(par_wq);
 }
 
-/* Test support: the reserve's view of a page. */
+/* Test support, also for lib/test_page_atomic_reserve.c: a page's state. */
 enum par_page_state page_atomic_reserve_page_state(struct page *page)
 {
 	struct par_chunk *chunk;
@@ -908,6 +908,7 @@ enum par_page_state page_atomic_reserve_page_state(struct page *page)
 	rcu_read_unlock();
 	return state;
 }
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_page_state, "PAGE_ATOMIC_RESERVE_TEST");
 
 /* Test support: first pfn of the chunk holding @page, or ULONG_MAX. */
 unsigned long page_atomic_reserve_chunk_pfn(struct page *page)

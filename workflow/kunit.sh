@@ -17,8 +17,27 @@ if [ "$ARCH_NAME" = um ]; then
 	args+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
 	       --kernel_args seccomp=on --kernel_args ncpus=2)
 else
-	args+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NUMA=y
-	       --qemu_args "-smp 2")
+	args+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
+	       --qemu_args "-smp" --qemu_args "2")
+	# kunit.py asks QEMU for KVM first; KVM guests hang on these machines,
+	# so a wrapper drops it unless KVM=1.
+	wrap=$BUILD/qemu-wrap
+	mkdir -p "$wrap"
+	cat > "$wrap/qemu-system-$ARCH_NAME" <<WRAP
+#!/bin/bash
+args=()
+while [ \$# -gt 0 ]; do
+	if [ "\$1" = -accel ] && [ "\$2" != tcg ] && [ "\${KVM:-0}" != 1 ]; then
+		shift 2
+		continue
+	fi
+	args+=("\$1")
+	shift
+done
+exec /usr/bin/qemu-system-$ARCH_NAME "\${args[@]}"
+WRAP
+	chmod +x "$wrap/qemu-system-$ARCH_NAME"
+	export PATH=$wrap:$PATH
 fi
 log "kunit.py ($ARCH_NAME): building and running in $OUT"
 cd "$KSRC"

@@ -24,11 +24,33 @@ result "git am of patches/ onto the pinned base" $rc
 read -r cp_pass cp_fail < "$BUILD/checkpatch.counts"
 pass=$((pass + cp_pass)); fail=$((fail + cp_fail))
 
-"$W/kunit.sh" um
-if [ -f "$BUILD/kunit-um/counts" ]; then
-	read -r k_pass k_fail k_skip < "$BUILD/kunit-um/counts"
-	pass=$((pass + k_pass)); fail=$((fail + k_fail))
+kunit() { # arch
+	rm -f "$BUILD/kunit-$1/counts"
+	"$W/kunit.sh" "$1"
+	if [ -f "$BUILD/kunit-$1/counts" ]; then
+		read -r k_pass k_fail k_skip < "$BUILD/kunit-$1/counts"
+		pass=$((pass + k_pass)); fail=$((fail + k_fail))
+	else
+		result "KUnit on $1" 1
+	fi
+}
+kunit um
+
+# The booted x86_64 kernel under QEMU (TCG unless KVM=1): selftests, sysfs
+# tests and trace events.
+if "$W/build-x86.sh"; then
+	rm -f "$BUILD/boot-test.counts"
+	"$W/boot.sh" test
+	if [ -f "$BUILD/boot-test.counts" ]; then
+		read -r b_pass b_fail b_skip < "$BUILD/boot-test.counts"
+		pass=$((pass + b_pass)); fail=$((fail + b_fail))
+	else
+		result "booted-kernel selftests" 1
+	fi
 else
-	result "KUnit on UML" 1
+	result "x86_64 kernel build" 1
 fi
+
+# KUnit on a real architecture as well (x86_64 under QEMU).
+[ "${SKIP_KUNIT_X86:-0}" = 1 ] || kunit x86_64
 finish

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tests of the atomic page reserve in a running kernel: sizes the reserve
+ * through /sys/kernel/mm/atomic_reserve, loads test_page_atomic_reserve.ko
+ * once per test and checks what the reserve reports.
+ *
+ * The module is looked up in $PAGE_ATOMIC_RESERVE_MODULE, else in
+ * /lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../kselftest.h"
+
+#define ROOT	"/sys/kernel/mm/atomic_reserve"
+#define SIZE	256UL
+
+static char module_path[512];
+static int nodes[64];
+static unsigned long saved_size[64];
+static int nr_nodes;
+
+static int read_ul(const char *path, unsigned long *v)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*v = strtoul(buf, NULL, 0);
+	return 0;
+}
+
+static unsigned long stat_of(int nid, const char *name)
+{
+	char path[256];
+	unsigned long v = 0;
+
+	if (nid < 0)
+		snprintf(path, sizeof(path), ROOT "/stats/%s", name);
+	else
+		snprintf(path, sizeof(path), ROOT "/node%d/stats/%s", nid, name);
+	if (read_ul(path, &v))
+		ksft_exit_fail_msg("cannot read %s\n", path);
+	return v;
+}
+
+static int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int set_size(int nid, unsigned long pages)
+{
+	char path[256], val[32];
+
+	snprintf(path, sizeof(path), ROOT "/node%d/size", nid);
+	snprintf(val, sizeof(val), "%lu", pages);
+	return write_str(path, val);
+}
+
+static unsigned long mem_free_kb(void)
+{
+	char line[256];
+	unsigned long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %lu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Wait until every node's level is at least its size. */
+static bool wait_full(void)
+{
+	int tries, i;
+
+	for (tries = 0; tries < 100; tries++) {
+		bool full = true;
+
+		for (i = 0; i < nr_nodes; i++) {
+			char path[256];
+			unsigned long size;
+
+			snprintf(path, sizeof(path), ROOT "/node%d/size", nodes[i]);
+			if (read_ul(path, &size) || stat_of(nodes[i], "level") < size ||
+			    stat_of(nodes[i], "pending"))
+				full = false;
+		}
+		if (full)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
+/* Load the module for one test: 0 passed, 1 skipped, -1 failed. */
+static int run_module(const char *params)
+{
+	int fd, ret;
+
+	fd = open(module_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	ret = syscall(__NR_finit_module, fd, params, 0);
+	close(fd);
+	if (!ret) {
+		/* Should not stay loaded; unload it and call that a failure. */
+		syscall(__NR_delete_module, "test_page_atomic_reserve", O_NONBLOCK);
+		return -1;
+	}
+	if (errno == EAGAIN)
+		return 0;
+	if (errno == ENOENT)
+		return 1;
+	ksft_print_msg("module %s: %s\n", params, strerror(errno));
+	return -1;
+}
+
+static void module_test(const char *params, const char *name)
+{
+	int r = run_module(params);
+
+	if (r > 0)
+		ksft_test_result_skip("%s\n", name);
+	else
+		ksft_test_result(r == 0, "%s\n", name);
+}
+
+/* Wait for the refill work to see a counter move past @before. */
+static bool wait_stat(const char *name, unsigned long before)
+{
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		if (stat_of(-1, name) > before)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+static void find_nodes(void)
+{
+	char path[256];
+	unsigned long v;
+	int nid;
+
+	for (nid = 0; nid < 64; nid++) {
+		snprintf(path, sizeof(path), ROOT "/node%d/size", nid);
+		if (read_ul(path, &v))
+			continue;
+		nodes[nr_nodes] = nid;
+		saved_size[nr_nodes++] = v;
+	}
+}
+
+static void restore(void)
+{
+	int i;
+
+	for (i = 0; i < nr_nodes; i++)
+		set_size(nodes[i], saved_size[i]);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long before, q_before, hits, free_kb, level, returned, outstanding;
+	struct utsname u;
+	const char *env;
+	bool have_module;
+	int i, r;
+
+	ksft_print_header();
+	if (geteuid())
+		ksft_exit_skip("needs root\n");
+	if (access(ROOT, F_OK))
+		ksft_exit_skip("no %s: CONFIG_PAGE_ATOMIC_RESERVE is off\n", ROOT);
+	find_nodes();
+	if (!nr_nodes)
+		ksft_exit_skip("no node directories\n");
+
+	env = getenv("PAGE_ATOMIC_RESERVE_MODULE");
+	uname(&u);
+	if (env)
+		snprintf(module_path, sizeof(module_path), "%s", env);
+	else
+		snprintf(module_path, sizeof(module_path),
+			 "/lib/modules/%s/kernel/lib/test_page_atomic_reserve.ko",
+			 u.release);
+	have_module = !access(module_path, R_OK);
+
+	ksft_set_plan(10);
+	ksft_print_msg("%d node(s), module %s\n", nr_nodes,
+		       have_module ? module_path : "absent");
+
+	/* 1: growing is done in the background and reaches the size */
+	r = 0;
+	for (i = 0; i < nr_nodes; i++)
+		r |= set_size(nodes[i], SIZE);
+	ksft_test_result(!r && wait_full(), "every node's level reaches %lu pages\n", SIZE);
+	for (i = 0; i < nr_nodes; i++)
+		ksft_print_msg("node%d: level %lu pooled %lu cached %lu\n", nodes[i],
+			       stat_of(nodes[i], "level"), stat_of(nodes[i], "pooled"),
+			       stat_of(nodes[i], "cached"));
+
+	if (!have_module) {
+		for (i = 0; i < 7; i++)
+			ksft_test_result_skip("module test: no test_page_atomic_reserve.ko\n");
+		goto shrink;
+	}
+
+	hits = stat_of(-1, "hits");
+	outstanding = stat_of(-1, "outstanding");
+
+	/* 2: hardirq on every CPU, all pages held at once */
+	module_test("test=hardirq nr_pages=64", "alloc and free in hardirq on every online CPU");
+
+	/* 3: zero invariant */
+	module_test("test=zero iterations=2000", "no __GFP_ZERO page has a non-zero byte");
+
+	/* 4: a write after free of a __GFP_POISON page is reported */
+	before = stat_of(-1, "poison_reports");
+	q_before = stat_of(-1, "quarantine");
+	r = run_module("test=poison");
+	if (r > 0)
+		ksft_test_result_skip("poison report\n");
+	else
+		ksft_test_result(!r && wait_stat("poison_reports", before) &&
+				 stat_of(-1, "quarantine") == q_before + 1,
+				 "write after free reported and page quarantined\n");
+
+	/* 5: an exclusive page freed while shared is reported */
+	before = stat_of(-1, "exclusive_violations");
+	r = run_module("test=exclusive");
+	if (r > 0)
+		ksft_test_result_skip("exclusive violation\n");
+	else
+		ksft_test_result(!r && stat_of(-1, "exclusive_violations") == before + 1,
+				 "exclusive page freed with an extra reference reported\n");
+
+	/* 6: CPUs go offline and online while allocations run; nothing lost */
+	wait_full();
+	free_kb = mem_free_kb();
+	outstanding = stat_of(-1, "outstanding");
+	r = run_module("test=hotplug");
+	if (r > 0) {
+		ksft_test_result_skip("CPU hotplug\n");
+	} else {
+		bool full = wait_full();
+		long delta = (long)mem_free_kb() - (long)free_kb;
+
+		ksft_print_msg("hotplug: MemFree %+ld kB, outstanding %lu -> %lu\n",
+			       delta, outstanding, stat_of(-1, "outstanding"));
+		ksft_test_result(!r && full && stat_of(-1, "outstanding") == outstanding &&
+				 labs(delta) < 4096,
+				 "CPU hotplug during allocations loses no page\n");
+	}
+
+	/* 7: the counters moved */
+	ksft_test_result(stat_of(-1, "hits") > hits, "hits counted (%lu)\n",
+			 stat_of(-1, "hits") - hits);
+
+	/* 8: burst from one hardirq, served by the reserve */
+	before = stat_of(-1, "hits");
+	r = run_module("test=burst nr_pages=128");
+	ksft_test_result(!r && stat_of(-1, "hits") - before == 128,
+			 "burst of 128 from hardirq served by the reserve\n");
+
+shrink:
+	/* 9, 10: shrinking is synchronous and gives the pages back */
+	wait_full();
+	level = stat_of(-1, "level");
+	returned = stat_of(-1, "pages_returned");
+	free_kb = mem_free_kb();
+	r = 0;
+	for (i = 0; i < nr_nodes; i++)
+		r |= set_size(nodes[i], 0);
+	ksft_test_result(!r && stat_of(-1, "level") == 0 &&
+			 stat_of(-1, "pages_returned") - returned >= level,
+			 "shrinking to 0 returns all %lu ready pages at once\n", level);
+	{
+		long gained = ((long)mem_free_kb() - (long)free_kb) / 4;
+
+		ksft_print_msg("MemFree rose by %ld pages for %lu pages returned\n",
+			       gained, level);
+		ksft_test_result(gained >= (long)level * 3 / 4 &&
+				 gained <= (long)level * 5 / 4 + 256,
+				 "MemFree rises by the pages given back\n");
+	}
+
+	restore();
+	ksft_finished();
+}

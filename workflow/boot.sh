@@ -1,0 +1,81 @@
+#!/bin/bash
+# Boot the x86_64 kernel of build/x86_64 under QEMU with an initramfs made
+# of Debian's busybox-static, the series' selftests (static), the test
+# module and workflow/guest/init.
+#   boot.sh test   run the selftests; writes "<passed> <failed> <skipped>"
+#                  to build/boot-test.counts
+#   boot.sh demo   the main job's demonstration
+# TCG by default: KVM guests hang on these machines. KVM=1 opts in.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+mode=${1:-test}
+OUT=$BUILD/x86_64
+ROOT=$BUILD/initramfs-root
+LOG=$BUILD/boot-$mode.log
+TIMEOUT=${BOOT_TIMEOUT:-900}
+rel=$(cat "$OUT/include/config/kernel.release")
+[ -f "$OUT/arch/x86/boot/bzImage" ] || die "no kernel: run workflow/build-x86.sh"
+
+log "initramfs: busybox, selftests, modules of $rel"
+rm -rf "$ROOT"
+mkdir -p "$ROOT"/{bin,proc,sys,dev,tmp,etc,selftests,lib/modules}
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$TOP/workflow/guest/init" "$ROOT/init"
+chmod +x "$ROOT/init"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$ROOT/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
+ST=$KSRC/tools/testing/selftests
+gcc -static -O2 -Wall -I "$ST" -o "$ROOT/selftests/page_atomic_reserve" \
+	"$ST/mm/page_atomic_reserve.c" || die "selftest build failed"
+cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ROOT/selftests/"
+gcc -static -O2 -Wall -o "$ROOT/hog" "$TOP/workflow/guest/hog.c" || die "hog build failed"
+cp -a "$OUT/modroot/lib/modules/$rel" "$ROOT/lib/modules/"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"
+
+accel=tcg
+[ "${KVM:-0}" = 1 ] && accel=kvm
+log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes, console in $LOG"
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel "$accel" -cpu max -smp 2 -m 1G \
+	-object memory-backend-ram,size=512M,id=m0 \
+	-object memory-backend-ram,size=512M,id=m1 \
+	-numa node,nodeid=0,cpus=0,memdev=m0 \
+	-numa node,nodeid=1,cpus=1,memdev=m1 \
+	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$BUILD/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 oops=panic par_mode=$mode ${BOOT_ARGS:-}" \
+	-nographic -no-reboot -monitor none -serial stdio < /dev/null > "$LOG" 2>&1
+qrc=$?
+tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
+[ $qrc -eq 124 ] && log "QEMU timed out after ${TIMEOUT}s"
+
+body=$(sed -n '/^PAR-BEGIN/,/^PAR-END/p' "$LOG")
+splat=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN|Call Trace' "$LOG" || true)
+ended=0
+grep -q '^PAR-END' "$LOG" && ended=1
+
+if [ "$mode" = demo ]; then
+	echo "$body" | grep -v '^PAR-' | grep -v '^#'
+	[ $ended = 1 ] && [ -z "$splat" ] && [ $qrc -ne 124 ] || {
+		echo "$splat" | head -n 20
+		die "the demo did not finish cleanly; see $LOG"
+	}
+	exit 0
+fi
+
+passed=$(echo "$body" | grep -E '^ok [0-9]' | grep -vc '# SKIP' || true)
+skipped=$(echo "$body" | grep -E '^ok [0-9]' | grep -c '# SKIP' || true)
+failed=$(echo "$body" | grep -cE '^not ok [0-9]' || true)
+echo "$body" | grep -E '^(ok|not ok) [0-9]|^PAR-SECTION|^# ' | sed 's/^PAR-SECTION/==/'
+if [ -n "$splat" ]; then
+	log "kernel splat in the console:"
+	echo "$splat" | head -n 20
+	failed=$((failed + 1))
+fi
+if [ $ended = 0 ]; then
+	log "the guest did not finish (QEMU exit $qrc); see $LOG"
+	tail -n 20 "$LOG"
+	failed=$((failed + 1))
+fi
+echo "$passed $failed $skipped" > "$BUILD/boot-test.counts"
+log "booted kernel: $passed passed, $failed failed, $skipped skipped ($accel)"
+[ "$failed" -eq 0 ]
