@@ -2,11 +2,13 @@
 # patches/; everything here only drives it. Build trees, downloads and
 # caches go to build/ (ignored).
 W := workflow
-.PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit clean
+.PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
+	kunit-x86 build-x86 boot-test demo bisect-build clean
 
-# The main job: fetch the pinned kernel, apply the series, build it and show
-# the reserve working (KUnit on UML).
-all: deps fetch apply kunit
+# The main job: fetch the pinned kernel, apply the series, build an x86_64
+# kernel, boot it under QEMU and show the reserve working.
+all:
+	@bash $(W)/main.sh
 
 # Every test; ends with "N passed, N failed".
 test:
@@ -31,5 +33,15 @@ checkpatch:
 	@bash $(W)/checkpatch.sh
 kunit:
 	@bash $(W)/kunit.sh um
+kunit-x86:
+	@bash $(W)/kunit.sh x86_64
+build-x86:
+	@bash $(W)/build-x86.sh
+boot-test: build-x86
+	@bash $(W)/boot.sh test
+demo: build-x86
+	@bash $(W)/boot.sh demo
+bisect-build:
+	@bash $(W)/bisect-build.sh
 clean:
 	rm -rf build/kunit-* build/checkpatch.counts

@@ -18,9 +18,18 @@
  *   exclusive  a __GFP_EXCLUSIVE page freed with an extra reference
  *   hotplug    allocate and free on every CPU while CPUs go offline and
  *              online again
- *   burst      nr_pages allocations in a row from one hardirq, with
+ *   burst      nr_pages allocations in a row from one timer interrupt
+ *              (softirq, or hardirq with hardirq=1), with
  *              alloc_page_atomic_quality() or, with stock=1, with
- *              alloc_page(GFP_ATOMIC); prints how many failed
+ *              alloc_page(GFP_ATOMIC); prints how many failed. The stock
+ *              page allocator takes spinlock_t locks, which a hardirq that
+ *              is not threaded may not take (lockdep reports it), so the
+ *              stock burst is only valid in softirq.
+ *   serve      stay loaded; every write of "<nr_pages> <stock> [<hardirq>]"
+ *              to /sys/module/test_page_atomic_reserve/parameters/burst
+ *              runs one burst and leaves "<got> <failed> <ns>" in
+ *              parameters/last_burst. Lets a caller fire bursts while
+ *              memory is too short to load a module.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -48,7 +57,7 @@ MODULE_IMPORT_NS("PAGE_ATOMIC_RESERVE_TEST");
 
 static char *test = "hardirq";
 module_param(test, charp, 0444);
-MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug or burst");
+MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst or serve");
 
 static unsigned int nr_pages = 64;
 module_param(nr_pages, uint, 0444);
@@ -61,6 +70,14 @@ MODULE_PARM_DESC(iterations, "rounds of the zero and hotplug tests");
 static bool stock;
 module_param(stock, bool, 0444);
 MODULE_PARM_DESC(stock, "burst: use alloc_page(GFP_ATOMIC) instead");
+
+static bool hardirq;
+module_param(hardirq, bool, 0444);
+MODULE_PARM_DESC(hardirq, "burst: run in hardirq instead of softirq");
+
+static char last_burst[64];
+module_param_string(last_burst, last_burst, sizeof(last_burst), 0444);
+MODULE_PARM_DESC(last_burst, "serve: \"<got> <failed> <ns>\" of the last burst");
 
 #define TEST_FAIL	(-EFAULT)
 #define TEST_SKIP	(-ENOENT)
@@ -83,20 +100,25 @@ static void page_fill(struct page *page, int c)
 	kunmap_local(addr);
 }
 
-/* Run @fn in hardirq context on @cpu: a pinned hard hrtimer armed there. */
+/*
+ * Run @fn in interrupt context on @cpu: a pinned hrtimer armed there,
+ * expiring in hardirq (HARD) or softirq (SOFT) context.
+ */
 struct irq_call {
 	struct hrtimer timer;
 	struct completion done;
 	void (*fn)(void *arg);
 	void *arg;
-	bool in_hardirq;
+	enum hrtimer_mode mode;
+	bool in_ctx;
 };
 
 static enum hrtimer_restart irq_call_timer(struct hrtimer *timer)
 {
 	struct irq_call *c = container_of(timer, struct irq_call, timer);
 
-	c->in_hardirq = in_hardirq();
+	c->in_ctx = c->mode == HRTIMER_MODE_REL_PINNED_HARD ? in_hardirq() :
+		    in_serving_softirq();
 	c->fn(c->arg);
 	complete(&c->done);
 	return HRTIMER_NORESTART;
@@ -106,22 +128,27 @@ static long irq_call_arm(void *arg)
 {
 	struct irq_call *c = arg;
 
-	hrtimer_start(&c->timer, ns_to_ktime(10000), HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_start(&c->timer, ns_to_ktime(10000), c->mode);
 	wait_for_completion(&c->done);
 	return 0;
 }
 
-static int run_in_hardirq(int cpu, void (*fn)(void *arg), void *arg)
+static int run_in_irq(int cpu, void (*fn)(void *arg), void *arg, bool hard)
 {
 	struct irq_call c = { .fn = fn, .arg = arg };
 
+	c.mode = hard ? HRTIMER_MODE_REL_PINNED_HARD : HRTIMER_MODE_REL_PINNED_SOFT;
 	init_completion(&c.done);
-	hrtimer_setup_on_stack(&c.timer, irq_call_timer, CLOCK_MONOTONIC,
-			       HRTIMER_MODE_REL_PINNED_HARD);
+	hrtimer_setup_on_stack(&c.timer, irq_call_timer, CLOCK_MONOTONIC, c.mode);
 	work_on_cpu(cpu, irq_call_arm, &c);
 	hrtimer_cancel(&c.timer);
 	destroy_hrtimer_on_stack(&c.timer);
-	return c.in_hardirq ? 0 : -EINVAL;
+	return c.in_ctx ? 0 : -EINVAL;
+}
+
+static int run_in_hardirq(int cpu, void (*fn)(void *arg), void *arg)
+{
+	return run_in_irq(cpu, fn, arg, true);
 }
 
 struct cpu_pages {
@@ -432,15 +459,19 @@ static int test_burst(void)
 	b.pages = kvcalloc(nr_pages, sizeof(*b.pages), GFP_KERNEL);
 	if (!b.pages)
 		return -ENOMEM;
+	if (stock && hardirq)
+		return -EINVAL;
 	cpu = get_cpu();
 	put_cpu();
-	if (run_in_hardirq(cpu, burst_fn, &b)) {
+	if (run_in_irq(cpu, burst_fn, &b, hardirq)) {
 		kvfree(b.pages);
 		return TEST_FAIL;
 	}
-	pr_info("burst: mode=%s cpu=%d requested=%u got=%u failed=%u ns=%llu\n",
-		stock ? "stock" : "reserve", cpu, nr_pages, b.got, nr_pages - b.got,
-		b.ns);
+	pr_info("burst: mode=%s ctx=%s cpu=%d requested=%u got=%u failed=%u ns=%llu\n",
+		stock ? "stock" : "reserve", hardirq ? "hardirq" : "softirq", cpu,
+		nr_pages, b.got, nr_pages - b.got, b.ns);
+	snprintf(last_burst, sizeof(last_burst), "%u %u %llu", b.got,
+		 nr_pages - b.got, b.ns);
 	for (i = 0; i < nr_pages; i++) {
 		if (!b.pages[i])
 			continue;
@@ -452,6 +483,26 @@ static int test_burst(void)
 	kvfree(b.pages);
 	return TEST_PASS;
 }
+
+/* serve: "<nr_pages> <stock> [<hardirq>]" runs one burst. */
+static int burst_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int s, h = 0;
+
+	if (sscanf(val, "%u %d %d", &n, &s, &h) < 2 || !n || n > 65536)
+		return -EINVAL;
+	nr_pages = n;
+	stock = s;
+	hardirq = h;
+	return test_burst() == TEST_PASS ? 0 : -EIO;
+}
+
+static const struct kernel_param_ops burst_ops = {
+	.set = burst_set,
+};
+module_param_cb(burst, &burst_ops, NULL, 0200);
+MODULE_PARM_DESC(burst, "serve: write \"<nr_pages> <stock> [<hardirq>]\"");
 
 static int __init test_par_init(void)
 {
@@ -469,6 +520,8 @@ static int __init test_par_init(void)
 		return test_hotplug();
 	if (!strcmp(test, "burst"))
 		return test_burst();
+	if (!strcmp(test, "serve"))
+		return 0;
 	return -EINVAL;
 }
 

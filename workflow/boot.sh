@@ -36,7 +36,7 @@ accel=tcg
 [ "${KVM:-0}" = 1 ] && accel=kvm
 log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes, console in $LOG"
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
-	-accel "$accel" -cpu max -smp 2 -m 1G \
+	-accel "$accel" -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G \
 	-object memory-backend-ram,size=512M,id=m0 \
 	-object memory-backend-ram,size=512M,id=m1 \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
@@ -54,7 +54,7 @@ ended=0
 grep -q '^PAR-END' "$LOG" && ended=1
 
 if [ "$mode" = demo ]; then
-	echo "$body" | grep -v '^PAR-' | grep -v '^#'
+	echo "$body" | grep -v '^PAR-' | grep -v '^#' | grep -v '^\[ *[0-9]*\.[0-9]*\]'
 	[ $ended = 1 ] && [ -z "$splat" ] && [ $qrc -ne 124 ] || {
 		echo "$splat" | head -n 20
 		die "the demo did not finish cleanly; see $LOG"

@@ -53,6 +53,8 @@ int main(int argc, char **argv)
 	printf("hog: holding %ld kB, MemFree %ld kB (target %ld kB)\n", held,
 	       mem_free_kb(), target);
 	fflush(stdout);
+	/* Tell the init script that the pressure is on. */
+	fclose(fopen("/tmp/hog.ready", "w"));
 	for (;;)
 		pause();
 }
