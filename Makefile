@@ -3,7 +3,7 @@
 # caches go to build/ (ignored).
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
-	kunit-x86 build-x86 boot-test demo bisect-build clean
+	kunit-x86 build-x86 boot-test demo bisect-build report clean
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -45,3 +45,5 @@ bisect-build:
 	@bash $(W)/bisect-build.sh
 clean:
 	rm -rf build/kunit-* build/checkpatch.counts
+report:
+	@bash $(W)/report.sh

@@ -11,7 +11,7 @@ set -uo pipefail
 mode=${1:-test}
 OUT=$BUILD/x86_64
 ROOT=$BUILD/initramfs-root
-LOG=$BUILD/boot-$mode.log
+LOG=$BUILD/boot-$mode${BOOT_TAG:-}.log
 TIMEOUT=${BOOT_TIMEOUT:-900}
 rel=$(cat "$OUT/include/config/kernel.release")
 [ -f "$OUT/arch/x86/boot/bzImage" ] || die "no kernel: run workflow/build-x86.sh"
@@ -34,6 +34,7 @@ cp -a "$OUT/modroot/lib/modules/$rel" "$ROOT/lib/modules/"
 
 accel=tcg
 [ "${KVM:-0}" = 1 ] && accel=kvm
+echo "$accel" > "$BUILD/boot-$mode${BOOT_TAG:-}.accel"
 log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes, console in $LOG"
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel "$accel" -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G \
@@ -76,6 +77,6 @@ if [ $ended = 0 ]; then
 	tail -n 20 "$LOG"
 	failed=$((failed + 1))
 fi
-echo "$passed $failed $skipped" > "$BUILD/boot-test.counts"
+echo "$passed $failed $skipped" > "$BUILD/boot-$mode${BOOT_TAG:-}.counts"
 log "booted kernel: $passed passed, $failed failed, $skipped skipped ($accel)"
 [ "$failed" -eq 0 ]

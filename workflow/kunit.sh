@@ -18,7 +18,7 @@ if [ "$ARCH_NAME" = um ]; then
 	       --kernel_args seccomp=on --kernel_args ncpus=2)
 else
 	args+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
-	       --qemu_args "-smp" --qemu_args "2")
+	       "--qemu_args=-smp 2")
 	# kunit.py asks QEMU for KVM first; KVM guests hang on these machines,
 	# so a wrapper drops it unless KVM=1.
 	wrap=$BUILD/qemu-wrap

@@ -47,6 +47,9 @@ if "$W/build-x86.sh"; then
 	else
 		result "booted-kernel selftests" 1
 	fi
+	# Negative control: a WARN in the allocation path must fail that run.
+	"$W/negative-check.sh"
+	result "a WARN in the alloc path fails the booted-kernel run" $?
 else
 	result "x86_64 kernel build" 1
 fi
