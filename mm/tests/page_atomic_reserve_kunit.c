@@ -20,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "../page_alloc.h"
@@ -796,20 +797,36 @@ static void par_test_tunables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_set_pcp_high(high), 0);
 }
 
+static long par_alloc_on_cpu(void *arg)
+{
+	return (long)alloc_page_atomic_quality(GFP_ATOMIC);
+}
+
+/* A CPU going offline hands its cached pages back: the level is kept. */
 static void par_test_cpu_hotplug(struct kunit *test)
 {
 	struct page_atomic_reserve_stats before, after;
 	int cpu = cpumask_last(cpu_online_mask);
+	struct page *page;
 
 	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
 		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	/* Fill that CPU's cache: its first allocation moves a batch there. */
+	page = (struct page *)work_on_cpu(cpu, par_alloc_on_cpu, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	page_atomic_reserve_flush();
+	page_atomic_reserve_pause_refill(true);
 	par_stats(NUMA_NO_NODE, &before);
 	KUNIT_ASSERT_GT(test, before.cached, 0UL);
-	if (remove_cpu(cpu))
+	if (remove_cpu(cpu)) {
+		free_page_atomic_quality(page);
 		kunit_skip(test, "CPU %d cannot go offline", cpu);
+	}
 	par_stats(NUMA_NO_NODE, &after);
 	KUNIT_EXPECT_EQ(test, after.level, before.level);
+	KUNIT_EXPECT_LT(test, after.cached, before.cached);
 	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	free_page_atomic_quality(page);
 }
 
 static struct kunit_case par_test_cases[] = {

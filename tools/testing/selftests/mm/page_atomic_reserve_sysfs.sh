@@ -103,7 +103,20 @@ check "pcp_high: 65 -> ERANGE" rejects "$root/pcp_high" 65 "out of range"
 check "pcp_high: 'x' -> EINVAL" rejects "$root/pcp_high" x "Invalid argument"
 check "low_percent: 0 -> ERANGE" rejects "$root/low_percent" 0 "out of range"
 check "low_percent: 101 -> ERANGE" rejects "$root/low_percent" 101 "out of range"
-check "stats files cannot be written" rejects "$root/stats/hits" 0 "denied\|error"
+bad=0
+for f in "$root/stats/"* "$root/node"*/stats/* "$root/node"*/max_size; do
+	rejects "$f" 0 "denied\|error" || bad=1
+done
+check "every read-only file refuses writes and keeps its value" [ $bad -eq 0 ]
+
+# Every file reads back one number.
+bad=0
+for f in $(find "$root" -type f); do
+	case $(cat "$f") in
+	''|*[!0-9]*) echo "# $f: '$(cat "$f")'"; bad=1 ;;
+	esac
+done
+check "every file reads back one number" [ $bad -eq 0 ]
 
 # Good input.
 check "pcp_high: 8 accepted" accepts "$root/pcp_high" 8
