@@ -36,6 +36,14 @@ kunit() { # arch
 }
 kunit um
 
+# The series also builds with the feature off, SYSFS=n and SMP=n (UML,
+# which also has NUMA=n); one test per configuration.
+cb_out=$("$W/config-builds.sh")
+echo "$cb_out"
+pass=$((pass + $(echo "$cb_out" | grep -c '^ok build')))
+fail=$((fail + $(echo "$cb_out" | grep -c '^not ok build')))
+[ -n "$(echo "$cb_out" | grep '^ok build\|^not ok build')" ] || result "configuration builds" 1
+
 # The booted x86_64 kernel under QEMU (TCG unless KVM=1): selftests, sysfs
 # tests and trace events.
 if "$W/build-x86.sh"; then
