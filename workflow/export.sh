@@ -13,6 +13,26 @@ git config "branch.$branch.description" "$(cat "$TOP/workflow/cover-letter.txt")
 rm -rf "$PATCHES"
 git -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=subject \
 	--subject-prefix="RFC PATCH" --base=base --no-signature -o "$PATCHES" "base..$branch"
+# Recipients from get_maintainer.pl (with the MAINTAINERS the series
+# produces): maintainers in To:, reviewers and lists in Cc:; the cover
+# letter goes to the union.
+mpath=$(mktemp)
+git show "$branch:MAINTAINERS" > "$mpath"
+gm() { perl scripts/get_maintainer.pl --mpath "$mpath" --no-rolestats --no-git \
+	--no-git-fallback --no-tree --no-multiline --separator ', ' "$@"; }
+all_to= all_cc=
+for p in "$PATCHES"/*.patch; do
+	case $p in */0000-cover-letter.patch) continue ;; esac
+	to=$(gm --m --no-r --no-l "$p")
+	cc=$(gm --no-m --r --l "$p")
+	all_to="$all_to${all_to:+, }$to"
+	all_cc="$all_cc${all_cc:+, }$cc"
+	python3 "$TOP/workflow/add-recipients.py" "$p" "$to" "$cc"
+done
+uniq_list() { echo "$1" | tr ',' '\n' | sed 's/^ *//' | awk 'NF && !seen[$0]++' | paste -sd, | sed 's/,/, /g'; }
+python3 "$TOP/workflow/add-recipients.py" "$PATCHES/0000-cover-letter.patch" \
+	"$(uniq_list "$all_to")" "$(uniq_list "$all_cc")"
+rm -f "$mpath"
 for d in mm include lib tools Documentation; do
 	rm -rf "${TOP:?}/$d"
 done

@@ -49,7 +49,7 @@ SRC
 		-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$APT/sources.list.d"
 		-o "Dir::Etc::Preferences=/dev/null" -o "Dir::Etc::PreferencesParts=$APT/preferences.d"
 		-o "APT::Architecture=amd64" -o "APT::Architectures::=amd64"
-		-o "Debug::NoLocking=1")
+		-o "Debug::NoLocking=1" -o "APT::Sandbox::User=root")
 	log "apt update (private state, trixie-backports from $uri)"
 	apt-get "${aptopts[@]}" -q update >"$DL/apt-update.log" 2>&1 ||
 		{ cat "$DL/apt-update.log"; die "apt-get update failed"; }
