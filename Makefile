@@ -3,7 +3,8 @@
 # caches go to build/ (ignored).
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
-	kunit-x86 build-x86 boot-test demo bisect-build report clean
+	kunit-x86 build-x86 boot-test demo bisect-build report b4 gates \
+	config-builds negative-check clean
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -47,3 +48,13 @@ clean:
 	rm -rf build/kunit-* build/checkpatch.counts
 report:
 	@bash $(W)/report.sh
+# Messages as "b4 send" would mail them, in build/b4-out.
+b4:
+	@bash $(W)/b4.sh
+# Per-patch gates: applies, builds, checkpatch --codespell, kernel-doc, W=1, sparse.
+gates:
+	@bash $(W)/gates.sh
+config-builds:
+	@bash $(W)/config-builds.sh
+negative-check: build-x86
+	@bash $(W)/negative-check.sh

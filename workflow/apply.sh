@@ -26,6 +26,19 @@ fi
 "$TOP/workflow/fetch-base.sh"
 cd "$KSRC"
 git am --abort >/dev/null 2>&1 || true
+# Nothing to do when the branch already holds exactly what the series
+# produces and is checked out clean: keeps build mtimes, so incremental
+# builds stay incremental.
+tmpidx=$(mktemp)
+target=$(GIT_INDEX_FILE=$tmpidx sh -c 'git read-tree base && for p in "$@"; do git apply --cached "$p" || exit 1; done && git write-tree' sh "${series[@]}" 2>/dev/null || true)
+rm -f "$tmpidx"
+if [ -n "$target" ] && [ "$(git rev-parse -q --verify "$SERIES_BRANCH^{tree}" 2>/dev/null)" = "$target" ] &&
+   [ "$(git symbolic-ref -q --short HEAD)" = "$SERIES_BRANCH" ] &&
+   [ -z "$(git status --porcelain --untracked-files=no)" ] &&
+   [ "$(git rev-list --count base.."$SERIES_BRANCH")" = "${#series[@]}" ]; then
+	log "branch $SERIES_BRANCH already holds the series"
+	exit 0
+fi
 # Keep the working tree's files (and so build mtimes) when nothing changed.
 git checkout -q -B "$SERIES_BRANCH" base
 if ! git am -q "${series[@]}"; then

@@ -44,6 +44,13 @@ pass=$((pass + $(echo "$cb_out" | grep -c '^ok build')))
 fail=$((fail + $(echo "$cb_out" | grep -c '^not ok build')))
 [ -n "$(echo "$cb_out" | grep '^ok build\|^not ok build')" ] || result "configuration builds" 1
 
+# b4 writes the mails (cover letter with change-id and base-commit, no
+# EDITME), and checkpatch --strict is clean on each of them.
+b4_out=$("$W/b4.sh" 2>&1)
+b4_rc=$?
+echo "$b4_out" | grep -E '^(ok|not ok) checkpatch'
+result "b4 prepares the series and writes the mails" $b4_rc
+
 # The booted x86_64 kernel under QEMU (TCG unless KVM=1): selftests, sysfs
 # tests and trace events.
 if "$W/build-x86.sh"; then
