@@ -45,8 +45,8 @@ cover=$(ls "$OUTD"/* | head -n1)
 grep -q '^change-id: ' "$cover" || { log "no change-id in the cover letter"; fail=1; }
 grep -q '^base-commit: ' "$cover" || { log "no base-commit in the cover letter"; fail=1; }
 for m in $(ls "$OUTD"/* | tail -n +2); do
-	out=$(perl "$KSRC/scripts/checkpatch.pl" --strict --color=never "$m" 2>&1)
-	if echo "$out" | grep -qE '^(ERROR|WARNING|CHECK)|: (ERROR|WARNING|CHECK):'; then
+	out=$(checkpatch --strict --color=never "$m" 2>&1 || true)
+	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		echo "not ok checkpatch $(basename "$m")"
 		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | head -n 20
 		fail=1

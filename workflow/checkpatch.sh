@@ -7,11 +7,11 @@ cd "$KSRC"
 pass=0 fail=0
 for p in "$PATCHES"/*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
-	out=$(perl scripts/checkpatch.pl --strict --showfile --color=never \
+	out=$(checkpatch --strict --showfile --color=never \
 		"$p" 2>&1)
-	if echo "$out" | grep -qE '^(ERROR|WARNING|CHECK)|^[^ ]+:[0-9]+: (ERROR|WARNING|CHECK)'; then
+	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		echo "not ok checkpatch $(basename "$p")"
-		echo "$out" | grep -E -A4 '(ERROR|WARNING|CHECK):' | sed 's/^/    /' | head -n 60
+		echo "$out" | grep -E -A4 '(ERROR|WARNING|CHECK):|^total:' | sed 's/^/    /' | head -n 60
 		fail=$((fail + 1))
 	else
 		echo "ok checkpatch $(basename "$p")"

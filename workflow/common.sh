@@ -11,3 +11,6 @@ T0=${T0:-$(date +%s)}
 export T0
 log() { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+# checkpatch.pl runs scripts/spdxcheck.py with "python3" from PATH; use
+# Debian's, which has the python3-ply and python3-git that deps.sh installs.
+checkpatch() { PATH=/usr/bin:/bin:$PATH perl "$KSRC/scripts/checkpatch.pl" "$@"; }

@@ -2,7 +2,7 @@
 # Install the Debian packages the workflow needs, only when missing.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-want=(build-essential qemu-system-x86 busybox-static libc6-dev bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
+want=(build-essential python3-ply python3-git qemu-system-x86 busybox-static libc6-dev bc bison flex libelf-dev libssl-dev ccache cpio xz-utils
       rsync kmod git python3 perl curl ca-certificates)
 want+=("$@")
 missing=()
