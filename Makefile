@@ -4,7 +4,7 @@
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
 	kunit-x86 build-x86 boot-test demo bisect-build report b4 gates \
-	config-builds negative-check clean
+	config-builds negative-check htmldocs clean
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -58,3 +58,5 @@ config-builds:
 	@bash $(W)/config-builds.sh
 negative-check: build-x86
 	@bash $(W)/negative-check.sh
+htmldocs:
+	@bash $(W)/htmldocs.sh
