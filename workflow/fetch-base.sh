@@ -73,12 +73,16 @@ rm -rf "$BUILD/unpack"
 
 cd "$KSRC"
 git init -q -b base-import
-git config user.name "pinned base"
-git config user.email "base@invalid"
+# The series is applied (git am) and prepared (b4) as the user of this
+# machine; a repository-local identity only when git has none.
+git config user.email >/dev/null ||
+	{ git config user.name "atomic reserve workflow"; git config user.email "workflow@invalid"; }
 git config core.autocrlf false
 git config gc.auto 0
 # Debian's top-level .gitignore ignores everything: add with -f.
 git add -f -A .
+GIT_AUTHOR_NAME="pinned base" GIT_AUTHOR_EMAIL="base@invalid" \
+GIT_COMMITTER_NAME="pinned base" GIT_COMMITTER_EMAIL="base@invalid" \
 GIT_AUTHOR_DATE="2025-01-01T00:00:00Z" GIT_COMMITTER_DATE="2025-01-01T00:00:00Z" \
 	git commit -q -m "Linux $VER as shipped in Debian $PKG"
 git branch -f base HEAD
