@@ -28,8 +28,14 @@
  *   serve      stay loaded; every write of "<nr_pages> <stock> [<hardirq>]"
  *              to /sys/module/test_page_atomic_reserve/parameters/burst
  *              runs one burst and leaves "<got> <failed> <ns>" in
- *              parameters/last_burst. Lets a caller fire bursts while
- *              memory is too short to load a module.
+ *              parameters/last_burst, and a write of up to 8 sizes to
+ *              parameters/sweep runs a stock and a reserve burst of each
+ *              size and leaves "<N> <stock got> <stock failed> <reserve
+ *              got> <reserve failed> <reserve ns>;..." in
+ *              parameters/sweep_result. Lets
+ *              a caller fire bursts while memory is too short to load a
+ *              module or fork a process; the page arrays are allocated at
+ *              load time.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -78,6 +84,13 @@ MODULE_PARM_DESC(hardirq, "burst: run in hardirq instead of softirq");
 static char last_burst[64];
 module_param_string(last_burst, last_burst, sizeof(last_burst), 0444);
 MODULE_PARM_DESC(last_burst, "serve: \"<got> <failed> <ns>\" of the last burst");
+
+static char sweep_result[512];
+module_param_string(sweep_result, sweep_result, sizeof(sweep_result), 0444);
+MODULE_PARM_DESC(sweep_result, "serve: results of the last sweep");
+
+#define SERVE_MAX	4096
+static struct page **serve_pages;
 
 #define TEST_FAIL	(-EFAULT)
 #define TEST_SKIP	(-ENOENT)
@@ -435,6 +448,7 @@ struct burst {
 	u64 ns;
 };
 
+
 static void burst_fn(void *arg)
 {
 	struct burst *b = arg;
@@ -456,7 +470,12 @@ static int test_burst(void)
 	unsigned int i;
 	int cpu;
 
-	b.pages = kvcalloc(nr_pages, sizeof(*b.pages), GFP_KERNEL);
+	if (serve_pages && nr_pages <= SERVE_MAX) {
+		b.pages = serve_pages;
+		memset(b.pages, 0, nr_pages * sizeof(*b.pages));
+	} else {
+		b.pages = kvcalloc(nr_pages, sizeof(*b.pages), GFP_KERNEL);
+	}
 	if (!b.pages)
 		return -ENOMEM;
 	if (stock && hardirq)
@@ -464,7 +483,8 @@ static int test_burst(void)
 	cpu = get_cpu();
 	put_cpu();
 	if (run_in_irq(cpu, burst_fn, &b, hardirq)) {
-		kvfree(b.pages);
+		if (b.pages != serve_pages)
+			kvfree(b.pages);
 		return TEST_FAIL;
 	}
 	pr_info("burst: mode=%s ctx=%s cpu=%d requested=%u got=%u failed=%u ns=%llu\n",
@@ -480,7 +500,8 @@ static int test_burst(void)
 		else
 			free_page_atomic_quality(b.pages[i]);
 	}
-	kvfree(b.pages);
+	if (b.pages != serve_pages)
+		kvfree(b.pages);
 	return TEST_PASS;
 }
 
@@ -504,6 +525,48 @@ static const struct kernel_param_ops burst_ops = {
 module_param_cb(burst, &burst_ops, NULL, 0200);
 MODULE_PARM_DESC(burst, "serve: write \"<nr_pages> <stock> [<hardirq>]\"");
 
+/* serve: "<N1> <N2> ...": a stock and a reserve burst of each size. */
+static int sweep_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n[8], sg, sf;
+	size_t len = 0;
+	int i, cnt;
+
+	cnt = sscanf(val, "%u %u %u %u %u %u %u %u", &n[0], &n[1], &n[2], &n[3],
+		     &n[4], &n[5], &n[6], &n[7]);
+	if (cnt < 1)
+		return -EINVAL;
+	for (i = 0; i < cnt; i++)
+		if (!n[i] || n[i] > SERVE_MAX)
+			return -EINVAL;
+	sweep_result[0] = '\0';
+	hardirq = false;
+	for (i = 0; i < cnt; i++) {
+		nr_pages = n[i];
+		stock = true;
+		if (test_burst() != TEST_PASS)
+			return -EIO;
+		if (sscanf(last_burst, "%u %u", &sg, &sf) != 2)
+			return -EIO;
+		/* Let the pages freed by the stock burst settle. */
+		msleep(200);
+		stock = false;
+		if (test_burst() != TEST_PASS)
+			return -EIO;
+		len += scnprintf(sweep_result + len, sizeof(sweep_result) - len,
+				 "%u %u %u %s;", n[i], sg, sf, last_burst);
+		/* The reserve zeroes what came back before the next size. */
+		msleep(200);
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops sweep_ops = {
+	.set = sweep_set,
+};
+module_param_cb(sweep, &sweep_ops, NULL, 0200);
+MODULE_PARM_DESC(sweep, "serve: write up to 8 burst sizes");
+
 static int __init test_par_init(void)
 {
 	if (!nr_pages || nr_pages > 65536)
@@ -520,13 +583,16 @@ static int __init test_par_init(void)
 		return test_hotplug();
 	if (!strcmp(test, "burst"))
 		return test_burst();
-	if (!strcmp(test, "serve"))
-		return 0;
+	if (!strcmp(test, "serve")) {
+		serve_pages = kvcalloc(SERVE_MAX, sizeof(*serve_pages), GFP_KERNEL);
+		return serve_pages ? 0 : -ENOMEM;
+	}
 	return -EINVAL;
 }
 
 static void __exit test_par_exit(void)
 {
+	kvfree(serve_pages);
 }
 
 module_init(test_par_init);

@@ -2,7 +2,8 @@
 /*
  * Memory hog for the main job's demo (workflow only, not part of the
  * series): mlocks anonymous memory until MemFree drops to the given number
- * of kB, then holds it until killed. Prints what it holds.
+ * of kB, then holds it until
+ * killed. Prints what it holds.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -30,10 +31,17 @@ int main(int argc, char **argv)
 {
 	long target = argc > 1 ? atol(argv[1]) : 0, held = 0, step;
 	long free_kb;
+	FILE *f;
 
 	if (target <= 0) {
 		fprintf(stderr, "usage: hog <MemFree target in kB>\n");
 		return 2;
+	}
+	/* If memory runs out, the OOM killer takes the hog first. */
+	f = fopen("/proc/self/oom_score_adj", "w");
+	if (f) {
+		fputs("1000", f);
+		fclose(f);
 	}
 	while ((free_kb = mem_free_kb()) > target) {
 		void *p;
