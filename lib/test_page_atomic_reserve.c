@@ -448,7 +448,6 @@ struct burst {
 	u64 ns;
 };
 
-
 static void burst_fn(void *arg)
 {
 	struct burst *b = arg;
