@@ -1,6 +1,7 @@
 #!/bin/bash
-# Per-patch gates, in series order, in a separate worktree (build/gates-src)
-# and build directory (build/gates-um, UML, the KUnit config):
+# Per-patch gates, in series order, in a separate worktree (build/bisect-src,
+# shared with bisect-build.sh) and build directory (build/bisect-um, UML,
+# the KUnit config):
 #   - the patch applies (git am),
 #   - mm/ and lib/ build (the whole tree builds in workflow/bisect-build.sh),
 #   - checkpatch --strict --codespell is clean,
@@ -11,8 +12,8 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 "$TOP/workflow/deps.sh" sparse codespell
-WT=$BUILD/gates-src
-OUT=$BUILD/gates-um
+WT=$BUILD/bisect-src
+OUT=$BUILD/bisect-um
 export CCACHE_DIR=$BUILD/ccache
 cd "$KSRC"
 [ -d "$WT" ] || git worktree add -q --detach "$WT" base
