@@ -26,7 +26,7 @@ mk() { make -s -C "$WT" ARCH=um O="$OUT" CC="ccache gcc" "$@"; }
 warnings() { # rev files...
 	local objs=() f
 	for f in "$@"; do
-		case $f in *.c) [ -f "$WT/$f" ] && objs+=("${f%.c}.o") ;; esac
+		case $f in mm/*.c|lib/*.c) [ -f "$WT/$f" ] && objs+=("${f%.c}.o") ;; esac
 	done
 	[ ${#objs[@]} -gt 0 ] || return 0
 	touch "${objs[@]/#/$WT/}" 2>/dev/null
