@@ -36,6 +36,14 @@
  *              a caller fire bursts while memory is too short to load a
  *              module or fork a process; the page arrays are allocated at
  *              load time.
+ *   bench      latency of an allocation and free in hardirq context, for
+ *              the reserve with each modifier and for stock GFP_ATOMIC,
+ *              a page mempool, alloc_pages_nolock() and a bare per-CPU
+ *              array, interleaved; prints median, p99 and max per case
+ *              and the refill work's time per page. Driven by
+ *              tools/testing/selftests/mm/page_atomic_reserve_bench.sh.
+ *              Parameters: cases=, cpus=, iterations= (samples per case
+ *              and CPU), chain= (pairs per sample), gap_us=.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -43,14 +51,19 @@
 #include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/poison.h>
+#include <linux/random.h>
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -63,7 +76,7 @@ MODULE_IMPORT_NS("PAGE_ATOMIC_RESERVE_TEST");
 
 static char *test = "hardirq";
 module_param(test, charp, 0444);
-MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst or serve");
+MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst, serve or bench");
 
 static unsigned int nr_pages = 64;
 module_param(nr_pages, uint, 0444);
@@ -71,7 +84,7 @@ MODULE_PARM_DESC(nr_pages, "pages per CPU (hardirq) or per burst (burst)");
 
 static unsigned int iterations = 2000;
 module_param(iterations, uint, 0444);
-MODULE_PARM_DESC(iterations, "rounds of the zero and hotplug tests");
+MODULE_PARM_DESC(iterations, "rounds of the zero and hotplug tests; bench: samples per case and CPU");
 
 static bool stock;
 module_param(stock, bool, 0444);
@@ -103,14 +116,6 @@ static bool page_is(struct page *page, int c)
 
 	kunmap_local(addr);
 	return ret;
-}
-
-static void page_fill(struct page *page, int c)
-{
-	void *addr = kmap_local_page(page);
-
-	memset(addr, c, PAGE_SIZE);
-	kunmap_local(addr);
 }
 
 /*
@@ -184,7 +189,7 @@ static void alloc_fn(void *arg)
 		cp->got++;
 		if (!page_is(cp->pages[i], 0))
 			cp->dirty++;
-		page_fill(cp->pages[i], 0x5a);
+		page_atomic_reserve_fill(cp->pages[i], 0x5a);
 	}
 }
 
@@ -212,7 +217,7 @@ static int test_hardirq(void)
 	struct cpu_pages *cps;
 	int cpu, ret = TEST_PASS;
 
-	cps = kcalloc(ncpu, sizeof(*cps), GFP_KERNEL);
+	cps = kcalloc(nr_cpu_ids, sizeof(*cps), GFP_KERNEL);
 	all = kvcalloc(ncpu * nr_pages, sizeof(*all), GFP_KERNEL);
 	if (!cps || !all) {
 		ret = -ENOMEM;
@@ -292,7 +297,7 @@ static int test_zero(void)
 				continue;
 			if (!page_is(pages[i], 0))
 				dirty++;
-			page_fill(pages[i], 0xa5);
+			page_atomic_reserve_fill(pages[i], 0xa5);
 			free_page_atomic_quality(pages[i]);
 		}
 		cond_resched();
@@ -469,6 +474,8 @@ static int test_burst(void)
 	unsigned int i;
 	int cpu;
 
+	if (stock && hardirq)
+		return -EINVAL;
 	if (serve_pages && nr_pages <= SERVE_MAX) {
 		b.pages = serve_pages;
 		memset(b.pages, 0, nr_pages * sizeof(*b.pages));
@@ -477,8 +484,6 @@ static int test_burst(void)
 	}
 	if (!b.pages)
 		return -ENOMEM;
-	if (stock && hardirq)
-		return -EINVAL;
 	cpu = get_cpu();
 	put_cpu();
 	if (run_in_irq(cpu, burst_fn, &b, hardirq)) {
@@ -510,7 +515,8 @@ static int burst_set(const char *val, const struct kernel_param *kp)
 	unsigned int n;
 	int s, h = 0;
 
-	if (sscanf(val, "%u %d %d", &n, &s, &h) < 2 || !n || n > 65536)
+	if (sscanf(val, "%u %d %d", &n, &s, &h) < 2 || !n || n > 65536 ||
+	    (s && h))
 		return -EINVAL;
 	nr_pages = n;
 	stock = s;
@@ -566,6 +572,344 @@ static const struct kernel_param_ops sweep_ops = {
 module_param_cb(sweep, &sweep_ops, NULL, 0200);
 MODULE_PARM_DESC(sweep, "serve: write up to 8 burst sizes");
 
+/*
+ * bench: what one allocation and free costs in hardirq context, for the
+ * reserve and for what a caller could use instead. All cases run in the
+ * same timer interrupts (a pinned hrtimer in HRTIMER_MODE_REL_PINNED_HARD),
+ * one sample of each case per interrupt, in a random order drawn anew for
+ * every interrupt, so that their ratios are comparable. A sample is the
+ * ktime_get_ns() time of @chain alloc+free pairs of one case in a row,
+ * divided by @chain: some clocks, UML's for one, tick in 256 ns steps. The
+ * "clock" case runs the same loop with nothing in it.
+ *
+ * page_pool is not a case: it recycles in NAPI (softirq) context, and
+ * giving a page back from hardirq takes spin_lock_bh() on its ring, which
+ * is not allowed there.
+ */
+enum bench_case {
+	BENCH_CLOCK,
+	BENCH_FLOOR,
+	BENCH_STOCK,
+	BENCH_STOCK_ZERO,
+	BENCH_MEMPOOL,
+	BENCH_NOLOCK,
+	BENCH_RESERVE,
+	BENCH_RESERVE_ZERO,
+	BENCH_RESERVE_POISON,
+	BENCH_RESERVE_EXCLUSIVE,
+	NR_BENCH
+};
+
+static const char * const bench_names[NR_BENCH] = {
+	[BENCH_CLOCK]		  = "clock",
+	[BENCH_FLOOR]		  = "percpu_floor",
+	[BENCH_STOCK]		  = "stock",
+	[BENCH_STOCK_ZERO]	  = "stock_zero",
+	[BENCH_MEMPOOL]		  = "mempool",
+	[BENCH_NOLOCK]		  = "nolock",
+	[BENCH_RESERVE]		  = "reserve",
+	[BENCH_RESERVE_ZERO]	  = "reserve_zero",
+	[BENCH_RESERVE_POISON]	  = "reserve_poison",
+	[BENCH_RESERVE_EXCLUSIVE] = "reserve_exclusive",
+};
+
+static const gfp_t bench_mods[NR_BENCH] = {
+	[BENCH_RESERVE_ZERO]	  = __GFP_ZERO,
+	[BENCH_RESERVE_POISON]	  = __GFP_POISON,
+	[BENCH_RESERVE_EXCLUSIVE] = __GFP_EXCLUSIVE,
+};
+
+static char *cases;
+module_param(cases, charp, 0444);
+MODULE_PARM_DESC(cases, "bench: comma-separated cases to run (default: all)");
+
+static char *cpus;
+module_param(cpus, charp, 0444);
+MODULE_PARM_DESC(cpus, "bench: CPU list to run on, one after the other (default: all online)");
+
+#define BENCH_CHAIN_MAX	64
+static unsigned int chain = 32;
+module_param(chain, uint, 0444);
+MODULE_PARM_DESC(chain, "bench: alloc+free pairs in a row per sample (1-64)");
+
+static unsigned int gap_us = 1000;
+module_param(gap_us, uint, 0444);
+MODULE_PARM_DESC(gap_us, "bench: microseconds between two interrupts");
+
+/* The floor: a bare per-CPU array of pages, one of them in use. */
+struct bench_floor {
+	unsigned int nr;
+	struct page *pages[4];
+};
+
+static DEFINE_PER_CPU(struct bench_floor, bench_floor);
+
+struct bench {
+	u32 *ns[NR_BENCH];	/* samples of each case, ns per pair */
+	unsigned int n;		/* samples taken per case */
+	unsigned int end;	/* take samples up to here on this CPU */
+	unsigned int failed[NR_BENCH];
+	unsigned int fallback[NR_BENCH];
+	unsigned long mask;	/* cases that run */
+	u8 order[NR_BENCH];	/* in this order, in the next interrupt */
+	mempool_t *pool;
+	bool not_hardirq;
+};
+
+static void bench_sample(struct bench *b, enum bench_case c)
+{
+	struct page *pages[BENCH_CHAIN_MAX];
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	struct bench_floor *f;
+	struct page *page;
+	unsigned long flags;
+	unsigned int i;
+	u64 t0, t1;
+
+	if (c == BENCH_STOCK_ZERO)
+		gfp |= __GFP_ZERO;
+	else if (c >= BENCH_RESERVE)
+		gfp |= bench_mods[c];
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < chain; i++) {
+		page = NULL;
+		switch (c) {
+		case BENCH_CLOCK:
+			break;
+		case BENCH_FLOOR:
+			f = this_cpu_ptr(&bench_floor);
+			local_irq_save(flags);
+			page = f->pages[--f->nr];
+			local_irq_restore(flags);
+			local_irq_save(flags);
+			f->pages[f->nr++] = page;
+			local_irq_restore(flags);
+			break;
+		case BENCH_STOCK:
+		case BENCH_STOCK_ZERO:
+			page = alloc_page(gfp);
+			if (page)
+				__free_page(page);
+			break;
+		case BENCH_MEMPOOL:
+			page = mempool_alloc(b->pool, gfp);
+			if (page)
+				mempool_free(page, b->pool);
+			break;
+		case BENCH_NOLOCK:
+			page = alloc_pages_nolock(0, NUMA_NO_NODE, 0);
+			if (page)
+				free_pages_nolock(page, 0);
+			break;
+		default:
+			page = alloc_page_atomic_quality(gfp);
+			if (page)
+				free_page_atomic_quality(page);
+			break;
+		}
+		pages[i] = page;
+	}
+	t1 = ktime_get_ns();
+
+	b->ns[c][b->n] = min_t(u64, div_u64(t1 - t0, chain), U32_MAX);
+	if (c == BENCH_CLOCK)
+		return;
+	for (i = 0; i < chain; i++) {
+		if (!pages[i])
+			b->failed[c]++;
+		/* A page the page allocator gave when the reserve had none. */
+		else if (c >= BENCH_RESERVE &&
+			 page_atomic_reserve_page_state(pages[i]) == PAR_NOT_RESERVED)
+			b->fallback[c]++;
+	}
+}
+
+static void bench_irq(void *arg)
+{
+	struct bench *b = arg;
+	unsigned int k;
+
+	if (!in_hardirq())
+		b->not_hardirq = true;
+	for (k = 0; k < NR_BENCH; k++)
+		if (b->mask & BIT(b->order[k]))
+			bench_sample(b, b->order[k]);
+	b->n++;
+}
+
+/* A new order for the next interrupt: no case always runs first. */
+static void bench_shuffle(struct bench *b)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_BENCH; k++)
+		b->order[k] = k;
+	for (k = NR_BENCH - 1; k > 0; k--)
+		swap(b->order[k], b->order[get_random_u32_below(k + 1)]);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(u32 *)a, y = *(u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int bench_parse_cases(unsigned long *mask)
+{
+	char *buf, *p, *name;
+	int c, ret = 0;
+
+	if (!cases || !*cases || !strcmp(cases, "all")) {
+		*mask = BIT(NR_BENCH) - 1;
+		return 0;
+	}
+	buf = kstrdup(cases, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	*mask = 0;
+	p = buf;
+	while ((name = strsep(&p, ",")) != NULL) {
+		c = match_string(bench_names, NR_BENCH, name);
+		if (c < 0) {
+			pr_err("bench: unknown case \"%s\"\n", name);
+			ret = -EINVAL;
+			break;
+		}
+		*mask |= BIT(c);
+	}
+	kfree(buf);
+	return ret;
+}
+
+static void bench_report(struct bench *b, const char *cpulist)
+{
+	unsigned int c, n = b->n;
+
+	for (c = 0; c < NR_BENCH; c++) {
+		u32 *s = b->ns[c];
+
+		if (!(b->mask & BIT(c)))
+			continue;
+		sort(s, n, sizeof(*s), cmp_u32, NULL);
+		pr_info("bench: case=%s cpus=%s samples=%u pairs=%u failed=%u fallback=%u median_ns=%u p99_ns=%u max_ns=%u\n",
+			bench_names[c], cpulist, n, n * chain, b->failed[c],
+			b->fallback[c], s[n / 2], s[(u64)n * 99 / 100], s[n - 1]);
+	}
+}
+
+static int test_bench(void)
+{
+	struct page_atomic_reserve_stats st0, st1;
+	struct bench *b;
+	cpumask_var_t mask;
+	unsigned int c, total;
+	char *cpulist = NULL;
+	int cpu, ret = TEST_PASS;
+
+	if (!chain || chain > BENCH_CHAIN_MAX || !iterations || iterations > 1000000)
+		return -EINVAL;
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st0);
+	if (!st0.target) {
+		pr_info("bench: no reserve is sized\n");
+		return TEST_SKIP;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	if (!zalloc_cpumask_var(&mask, GFP_KERNEL)) {
+		kfree(b);
+		return -ENOMEM;
+	}
+	ret = bench_parse_cases(&b->mask);
+	if (ret)
+		goto out;
+	if (cpus) {
+		ret = cpulist_parse(cpus, mask);
+		if (ret)
+			goto out;
+	} else {
+		cpumask_copy(mask, cpu_online_mask);
+	}
+	cpus_read_lock();
+	cpumask_and(mask, mask, cpu_online_mask);
+	total = cpumask_weight(mask) * iterations;
+	ret = -EINVAL;
+	if (!total)
+		goto unlock;
+	ret = -ENOMEM;
+	cpulist = kasprintf(GFP_KERNEL, "%*pbl", cpumask_pr_args(mask));
+	if (!cpulist)
+		goto unlock;
+	for (c = 0; c < NR_BENCH; c++) {
+		if (!(b->mask & BIT(c)))
+			continue;
+		b->ns[c] = kvcalloc(total, sizeof(u32), GFP_KERNEL);
+		if (!b->ns[c])
+			goto unlock;
+	}
+	/* A page mempool of the size of the reserve. */
+	b->pool = mempool_create_page_pool(st0.target, 0);
+	if (!b->pool)
+		goto unlock;
+	for_each_cpu(cpu, mask) {
+		struct bench_floor *f = per_cpu_ptr(&bench_floor, cpu);
+
+		f->pages[0] = alloc_page(GFP_KERNEL);
+		if (!f->pages[0])
+			goto unlock;
+		f->nr = 1;
+	}
+	pr_info("bench: hardirq (hrtimer, pinned, hard), %u samples of %u pairs per case and CPU, one per interrupt, %u us apart, reserve %lu pages\n",
+		iterations, chain, gap_us, st0.target);
+
+	ret = TEST_PASS;
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st0);
+	for_each_cpu(cpu, mask) {
+		b->end += iterations;
+		while (b->n < b->end) {
+			bench_shuffle(b);
+			if (run_in_hardirq(cpu, bench_irq, b))
+				b->not_hardirq = true;
+			usleep_range(gap_us, gap_us + gap_us / 10 + 1);
+		}
+	}
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st1);
+
+	if (b->not_hardirq) {
+		pr_err("bench: a sample did not run in hardirq context\n");
+		ret = TEST_FAIL;
+	}
+	bench_report(b, cpulist);
+	st1.events[PAR_STAT_ZEROED] -= st0.events[PAR_STAT_ZEROED];
+	st1.events[PAR_STAT_WORK_NS] -= st0.events[PAR_STAT_WORK_NS];
+	pr_info("bench: refill work_ns=%lu pages_zeroed=%lu ns_per_page=%lu\n",
+		st1.events[PAR_STAT_WORK_NS], st1.events[PAR_STAT_ZEROED],
+		st1.events[PAR_STAT_ZEROED] ?
+		st1.events[PAR_STAT_WORK_NS] / st1.events[PAR_STAT_ZEROED] : 0);
+unlock:
+	cpus_read_unlock();
+	for_each_possible_cpu(cpu) {
+		struct bench_floor *f = per_cpu_ptr(&bench_floor, cpu);
+
+		if (f->nr)
+			__free_page(f->pages[0]);
+		f->nr = 0;
+	}
+	mempool_destroy(b->pool);
+	for (c = 0; c < NR_BENCH; c++)
+		kvfree(b->ns[c]);
+	kfree(cpulist);
+out:
+	free_cpumask_var(mask);
+	kfree(b);
+	return ret;
+}
+
 static int __init test_par_init(void)
 {
 	if (!nr_pages || nr_pages > 65536)
@@ -582,6 +926,8 @@ static int __init test_par_init(void)
 		return test_hotplug();
 	if (!strcmp(test, "burst"))
 		return test_burst();
+	if (!strcmp(test, "bench"))
+		return test_bench();
 	if (!strcmp(test, "serve")) {
 		serve_pages = kvcalloc(SERVE_MAX, sizeof(*serve_pages), GFP_KERNEL);
 		return serve_pages ? 0 : -ENOMEM;

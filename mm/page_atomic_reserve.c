@@ -43,11 +43,11 @@
 #include <linux/poison.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
@@ -88,10 +88,9 @@ struct par_node {
 	raw_spinlock_t lock;		/* protects the lists and counts */
 	struct list_head pool;		/* ready pages, all zeroed */
 	struct list_head pending;	/* given back, not yet checked */
-	struct list_head quarantine;	/* never reused */
 	unsigned long nr_pool;
 	unsigned long nr_pending;
-	unsigned long nr_quarantine;
+	atomic_long_t nr_quarantine;	/* pages kept out of use for good */
 
 	struct mutex mutex;		/* serialises resizing and the work */
 	unsigned long target;
@@ -175,20 +174,27 @@ static void par_kick(struct par_node *pn)
 		queue_work(par_wq, &pn->work);
 }
 
-/* Called with interrupts disabled. */
-static void par_quarantine_locked(struct par_node *pn, struct page *page)
+/* Take the first ready page of the pool. Called with pn->lock held. */
+static struct page *par_pool_pop(struct par_node *pn)
 {
-	list_add_tail(&page->lru, &pn->quarantine);
-	pn->nr_quarantine++;
+	struct page *page = list_first_entry_or_null(&pn->pool, struct page,
+						     lru);
+
+	if (page) {
+		list_del(&page->lru);
+		pn->nr_pool--;
+	}
+	return page;
 }
 
+/*
+ * Keep @page out of use for good: it is neither reused nor freed, and only
+ * counted. Its page->lru is not touched: a page quarantined because it is
+ * still referenced elsewhere may be on a list of its other user.
+ */
 static void par_quarantine(struct par_node *pn, struct page *page)
 {
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&pn->lock, flags);
-	par_quarantine_locked(pn, page);
-	raw_spin_unlock_irqrestore(&pn->lock, flags);
+	atomic_long_inc(&pn->nr_quarantine);
 }
 
 static void par_report(struct par_node *pn, struct page *page,
@@ -213,13 +219,8 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 		return false;
 
 	raw_spin_lock(&pn->lock);
-	while (pcp->count < batch && pn->nr_pool) {
-		struct page *page = list_first_entry(&pn->pool, struct page, lru);
-
-		list_del(&page->lru);
-		pn->nr_pool--;
-		pcp->pages[pcp->count++] = page;
-	}
+	while (pcp->count < batch && pn->nr_pool)
+		pcp->pages[pcp->count++] = par_pool_pop(pn);
 	kick = pn->nr_pool < pn->low;
 	raw_spin_unlock(&pn->lock);
 
@@ -232,6 +233,7 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 static struct page *par_take_remote(int local)
 {
 	struct page *page = NULL;
+	bool kick;
 	int nid;
 
 	for_each_node_state(nid, N_MEMORY) {
@@ -240,13 +242,11 @@ static struct page *par_take_remote(int local)
 		if (nid == local || !pn || !READ_ONCE(pn->nr_pool))
 			continue;
 		raw_spin_lock(&pn->lock);
-		if (pn->nr_pool) {
-			page = list_first_entry(&pn->pool, struct page, lru);
-			list_del(&page->lru);
-			pn->nr_pool--;
-		}
+		page = par_pool_pop(pn);
+		kick = pn->nr_pool < pn->low;
 		raw_spin_unlock(&pn->lock);
-		par_kick(pn);
+		if (kick)
+			par_kick(pn);
 		if (page)
 			break;
 	}
@@ -277,7 +277,7 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(&par_pcp);
-	nid = numa_node_id();
+	nid = numa_mem_id();
 	for (;;) {
 		if (pcp->count || par_pcp_refill(pcp, nid)) {
 			page = pcp->pages[--pcp->count];
@@ -352,6 +352,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 {
 	struct par_chunk *chunk;
 	struct par_pdesc *pd;
+	bool kick;
 	struct par_node *pn;
 	unsigned int old;
 	unsigned long flags;
@@ -417,10 +418,12 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	WRITE_ONCE(pd->state, PAR_PENDING);
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_add_tail(&page->lru, &pn->pending);
-	pn->nr_pending++;
+	/* The work takes the whole list: kick it for the first page only. */
+	kick = !pn->nr_pending++;
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	par_count(pn, PAR_STAT_FREED);
-	par_kick(pn);
+	if (kick)
+		par_kick(pn);
 	return true;
 }
 
@@ -541,11 +544,7 @@ static unsigned long par_trim(struct par_node *pn)
 		struct par_pdesc *pd;
 
 		raw_spin_lock_irqsave(&pn->lock, flags);
-		if (pn->nr_pool) {
-			page = list_first_entry(&pn->pool, struct page, lru);
-			list_del(&page->lru);
-			pn->nr_pool--;
-		}
+		page = par_pool_pop(pn);
 		raw_spin_unlock_irqrestore(&pn->lock, flags);
 		if (!page)
 			break;
@@ -647,17 +646,19 @@ static void par_node_work(struct work_struct *work)
 {
 	struct par_node *pn = container_of(work, struct par_node, work);
 	unsigned long zeroed, returned, added;
-	u64 start = local_clock(), ns;
+	u64 start = ktime_get_ns(), ns;
 
 	mutex_lock(&pn->mutex);
 	zeroed = par_process_pending(pn);
 	returned = par_trim(pn);
 	added = par_refill(pn);
 	mutex_unlock(&pn->mutex);
-	ns = local_clock() - start;
+	ns = ktime_get_ns() - start;
 	par_count_add(pn, PAR_STAT_WORK_NS, ns);
-	trace_page_atomic_reserve_refill(pn->nid, zeroed, added, returned,
-					 par_level(pn), ns);
+	/* par_level() sums the per-CPU caches: only when someone listens. */
+	if (trace_page_atomic_reserve_refill_enabled())
+		trace_page_atomic_reserve_refill(pn->nid, zeroed, added,
+						 returned, par_level(pn), ns);
 }
 
 /*
@@ -842,7 +843,7 @@ static void par_node_stats(struct par_node *pn,
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	st->pooled += pn->nr_pool;
 	st->pending += pn->nr_pending;
-	st->quarantine += pn->nr_quarantine;
+	st->quarantine += atomic_long_read(&pn->nr_quarantine);
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	st->cached += par_cached(pn->nid);
 	st->target += READ_ONCE(pn->target);
@@ -875,6 +876,7 @@ void page_atomic_reserve_get_stats(int nid, struct page_atomic_reserve_stats *st
 			  st->events[PAR_STAT_RELEASED] -
 			  st->events[PAR_STAT_EXCLUSIVE];
 }
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_get_stats, "PAGE_ATOMIC_RESERVE_TEST");
 
 /**
  * page_atomic_reserve_flush - wait for the refill work of every node
@@ -894,6 +896,7 @@ void page_atomic_reserve_flush(void)
 	/* Reaping may have been queued by the node work. */
 	flush_workqueue(par_wq);
 }
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_flush, "PAGE_ATOMIC_RESERVE_TEST");
 
 /* Test support, also for lib/test_page_atomic_reserve.c: a page's state. */
 enum par_page_state page_atomic_reserve_page_state(struct page *page)
@@ -1047,7 +1050,6 @@ static int __init par_init(void)
 		raw_spin_lock_init(&pn->lock);
 		INIT_LIST_HEAD(&pn->pool);
 		INIT_LIST_HEAD(&pn->pending);
-		INIT_LIST_HEAD(&pn->quarantine);
 		mutex_init(&pn->mutex);
 		INIT_WORK(&pn->work, par_node_work);
 		pn->nid = nid;

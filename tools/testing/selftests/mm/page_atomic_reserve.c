@@ -104,7 +104,7 @@ static long free_pages(void)
 		if (sscanf(line, " count: %ld", &count) == 1)
 			pcp += count;
 	fclose(f);
-	return kb / 4 + pcp;
+	return kb * 1024 / sysconf(_SC_PAGESIZE) + pcp;
 }
 
 /* Wait until every node's level is at least its size. */

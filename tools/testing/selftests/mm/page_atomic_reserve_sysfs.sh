@@ -68,10 +68,11 @@ wait_level() { # node pages
 	return 1
 }
 
+page_kb=$(( $(getconf PAGESIZE 2>/dev/null || echo 4096) / 1024 ))
 # Free pages: MemFree plus the pages in the per-CPU free lists, which
 # MemFree does not count.
 free_pages() {
-	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) / 4 +
+	echo $(( $(awk '/^MemFree:/ { print $2 }' /proc/meminfo) / page_kb +
 		 $(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo) ))
 }
 

@@ -1,0 +1,54 @@
+#!/bin/bash
+# Latency benchmark (hardirq alloc+free pairs) on UML, which runs kernel
+# code at native speed: builds a lean UML kernel from the series with the
+# reserve and lib/test_page_atomic_reserve built in, boots it with
+# atomic_reserve=$BENCH_RESERVE and the module's "bench" test as its
+# boot-time test, on 2 CPUs (seccomp=on ncpus=2), and writes the raw result
+# lines to $BUILD/bench.txt with the conditions of the run.
+#   BENCH_SAMPLES  samples per case and CPU (default 2000)
+#   BENCH_CHAIN    alloc+free pairs per sample (default 64: 4 ns steps on
+#                  UML, whose clock ticks in 256 ns steps)
+#   BENCH_RESERVE  reserve size per node, pages (default 1024)
+#   SRC            kernel tree to build (default: $KSRC, the applied series)
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+SRC=${SRC:-$KSRC}
+OUT=$BUILD/bench-um
+SAMPLES=${BENCH_SAMPLES:-2000}
+CHAIN=${BENCH_CHAIN:-64}
+RESERVE=${BENCH_RESERVE:-1024}
+mkdir -p "$OUT"
+export CCACHE_DIR=$BUILD/ccache
+log "bench: building UML in $OUT and running $SAMPLES samples per case and CPU"
+cd "$SRC"
+# kunit.py builds and boots UML; one quick KUnit case runs after the
+# benchmark so that the kernel halts cleanly.
+rc=0
+python3 tools/testing/kunit/kunit.py run --kunitconfig=mm/tests/.kunitconfig \
+	--build_dir="$OUT" --jobs="$(nproc)" --make_options="CC=ccache gcc" --timeout=900 \
+	--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2 \
+	--kconfig_add CONFIG_RUNTIME_TESTING_MENU=y \
+	--kconfig_add CONFIG_TEST_PAGE_ATOMIC_RESERVE=y \
+	--kernel_args seccomp=on --kernel_args ncpus=2 \
+	--kernel_args atomic_reserve="$RESERVE" \
+	--kernel_args test_page_atomic_reserve.test=bench \
+	--kernel_args test_page_atomic_reserve.iterations="$SAMPLES" \
+	--kernel_args test_page_atomic_reserve.chain="$CHAIN" \
+	--raw_output=all 'page_atomic_reserve.par_test_gfp_names' > "$OUT/raw.log" 2>&1 || rc=$?
+if ! grep -q 'bench: case=' "$OUT/raw.log"; then
+	tail -n 40 "$OUT/raw.log"
+	die "bench: no result (kunit.py exit $rc); see $OUT/raw.log"
+fi
+if grep -q 'did not run in hardirq' "$OUT/raw.log"; then
+	die "bench: a batch did not run in hardirq context"
+fi
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+{
+	echo "# date $(date -u +%Y-%m-%d)"
+	echo "# kernel $(cat "$OUT/include/config/kernel.release") ARCH=um (UML), no KVM, no QEMU"
+	echo "# host $(nproc) x $cpu"
+	echo "# uml ncpus=2 seccomp=on mem=1G atomic_reserve=$RESERVE"
+	sed -n 's/.*test_page_atomic_reserve: bench: /bench: /p' "$OUT/raw.log"
+} > "$BUILD/bench.txt"
+cat "$BUILD/bench.txt"
+log "bench: results in $BUILD/bench.txt"
