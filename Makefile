@@ -4,7 +4,7 @@
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
 	kunit-x86 build-x86 boot-test demo bisect-build report b4 gates \
-	config-builds negative-check htmldocs clean
+	config-builds negative-check htmldocs clean bench bench-zero evidence
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -48,6 +48,16 @@ clean:
 	rm -rf build/kunit-* build/checkpatch.counts
 report:
 	@bash $(W)/report.sh
+# Latency benchmark in hardirq context on UML (build/bench.txt).
+bench:
+	@bash $(W)/bench.sh
+# Stock GFP_ATOMIC with the series (reserve 0) and without (build/bench-zero.txt).
+bench-zero:
+	@bash $(W)/bench-zero.sh
+# The performance evidence end to end: fetch and apply if needed, both
+# benchmarks, the memory-pressure demo, then README.md and the cover letter.
+evidence:
+	@bash $(W)/evidence.sh
 # Messages as "b4 send" would mail them, in build/b4-out.
 b4:
 	@bash $(W)/b4.sh

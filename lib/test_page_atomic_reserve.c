@@ -29,13 +29,14 @@
  *              to /sys/module/test_page_atomic_reserve/parameters/burst
  *              runs one burst and leaves "<got> <failed> <ns>" in
  *              parameters/last_burst, and a write of up to 8 sizes to
- *              parameters/sweep runs a stock and a reserve burst of each
- *              size and leaves "<N> <stock got> <stock failed> <reserve
- *              got> <reserve failed> <reserve ns>;..." in
- *              parameters/sweep_result. Lets
- *              a caller fire bursts while memory is too short to load a
- *              module or fork a process; the page arrays are allocated at
- *              load time.
+ *              parameters/sweep runs a stock, a mempool and a reserve
+ *              burst of each size and leaves "<N> <stock got> <stock
+ *              failed> <mempool got> <mempool failed> <reserve got>
+ *              <reserve failed> <reserve ns>;..." in
+ *              parameters/sweep_result. Lets a caller fire bursts while
+ *              memory is too short to load a module or fork a process;
+ *              the page arrays, and a page mempool as large as the
+ *              reserve, are allocated at load time.
  *   bench      latency of an allocation and free in hardirq context, for
  *              the reserve with each modifier and for stock GFP_ATOMIC,
  *              a page mempool, alloc_pages_nolock() and a bare per-CPU
@@ -104,6 +105,9 @@ MODULE_PARM_DESC(sweep_result, "serve: results of the last sweep");
 
 #define SERVE_MAX	4096
 static struct page **serve_pages;
+/* serve: a page mempool as large as the reserve was at load time. */
+static mempool_t *serve_pool;
+static bool burst_mempool;
 
 #define TEST_FAIL	(-EFAULT)
 #define TEST_SKIP	(-ENOENT)
@@ -461,7 +465,13 @@ static void burst_fn(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < nr_pages; i++) {
-		b->pages[i] = stock ? alloc_page(gfp) : alloc_page_atomic_quality(gfp);
+		if (burst_mempool)
+			/* mempool_alloc() does not take __GFP_ZERO. */
+			b->pages[i] = mempool_alloc(serve_pool, gfp & ~__GFP_ZERO);
+		else if (stock)
+			b->pages[i] = alloc_page(gfp);
+		else
+			b->pages[i] = alloc_page_atomic_quality(gfp);
 		if (b->pages[i])
 			b->got++;
 	}
@@ -492,14 +502,17 @@ static int test_burst(void)
 		return TEST_FAIL;
 	}
 	pr_info("burst: mode=%s ctx=%s cpu=%d requested=%u got=%u failed=%u ns=%llu\n",
-		stock ? "stock" : "reserve", hardirq ? "hardirq" : "softirq", cpu,
+		burst_mempool ? "mempool" : stock ? "stock" : "reserve",
+		hardirq ? "hardirq" : "softirq", cpu,
 		nr_pages, b.got, nr_pages - b.got, b.ns);
 	snprintf(last_burst, sizeof(last_burst), "%u %u %llu", b.got,
 		 nr_pages - b.got, b.ns);
 	for (i = 0; i < nr_pages; i++) {
 		if (!b.pages[i])
 			continue;
-		if (stock)
+		if (burst_mempool)
+			mempool_free(b.pages[i], serve_pool);
+		else if (stock)
 			__free_page(b.pages[i]);
 		else
 			free_page_atomic_quality(b.pages[i]);
@@ -530,10 +543,30 @@ static const struct kernel_param_ops burst_ops = {
 module_param_cb(burst, &burst_ops, NULL, 0200);
 MODULE_PARM_DESC(burst, "serve: write \"<nr_pages> <stock> [<hardirq>]\"");
 
-/* serve: "<N1> <N2> ...": a stock and a reserve burst of each size. */
+/*
+ * serve: "<N1> <N2> ...": a stock, a mempool and a reserve burst of each
+ * size, all in softirq; the mempool's columns are "-" without a pool.
+ */
+static int sweep_one(bool use_stock, bool use_pool, unsigned int *got,
+		     unsigned int *failed)
+{
+	int ret;
+
+	stock = use_stock;
+	burst_mempool = use_pool;
+	ret = test_burst();
+	burst_mempool = false;
+	if (ret != TEST_PASS || sscanf(last_burst, "%u %u", got, failed) != 2)
+		return -EIO;
+	/* Let the pages given back settle, or be zeroed again. */
+	msleep(200);
+	return 0;
+}
+
 static int sweep_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned int n[8], sg, sf;
+	unsigned int n[8], sg, sf, mg, mf;
+	char pool[24] = "- -";
 	size_t len = 0;
 	int i, cnt;
 
@@ -548,19 +581,18 @@ static int sweep_set(const char *val, const struct kernel_param *kp)
 	hardirq = false;
 	for (i = 0; i < cnt; i++) {
 		nr_pages = n[i];
-		stock = true;
-		if (test_burst() != TEST_PASS)
+		if (sweep_one(true, false, &sg, &sf))
 			return -EIO;
-		if (sscanf(last_burst, "%u %u", &sg, &sf) != 2)
-			return -EIO;
-		/* Let the pages freed by the stock burst settle. */
-		msleep(200);
+		if (serve_pool) {
+			if (sweep_one(false, true, &mg, &mf))
+				return -EIO;
+			snprintf(pool, sizeof(pool), "%u %u", mg, mf);
+		}
 		stock = false;
 		if (test_burst() != TEST_PASS)
 			return -EIO;
 		len += scnprintf(sweep_result + len, sizeof(sweep_result) - len,
-				 "%u %u %u %s;", n[i], sg, sf, last_burst);
-		/* The reserve zeroes what came back before the next size. */
+				 "%u %u %u %s %s;", n[i], sg, sf, pool, last_burst);
 		msleep(200);
 	}
 	return 0;
@@ -929,14 +961,27 @@ static int __init test_par_init(void)
 	if (!strcmp(test, "bench"))
 		return test_bench();
 	if (!strcmp(test, "serve")) {
+		struct page_atomic_reserve_stats st;
+
 		serve_pages = kvcalloc(SERVE_MAX, sizeof(*serve_pages), GFP_KERNEL);
-		return serve_pages ? 0 : -ENOMEM;
+		if (!serve_pages)
+			return -ENOMEM;
+		page_atomic_reserve_get_stats(NUMA_NO_NODE, &st);
+		if (st.target) {
+			serve_pool = mempool_create_page_pool(st.target, 0);
+			if (!serve_pool) {
+				kvfree(serve_pages);
+				return -ENOMEM;
+			}
+		}
+		return 0;
 	}
 	return -EINVAL;
 }
 
 static void __exit test_par_exit(void)
 {
+	mempool_destroy(serve_pool);
 	kvfree(serve_pages);
 }
 

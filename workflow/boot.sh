@@ -27,7 +27,7 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 ST=$KSRC/tools/testing/selftests
 gcc -static -O2 -Wall -I "$ST" -o "$ROOT/selftests/page_atomic_reserve" \
 	"$ST/mm/page_atomic_reserve.c" || die "selftest build failed"
-cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ROOT/selftests/"
+cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ST/mm/page_atomic_reserve_bench.sh" "$ROOT/selftests/"
 gcc -static -O2 -Wall -o "$ROOT/hog" "$TOP/workflow/guest/hog.c" || die "hog build failed"
 cp -a "$OUT/modroot/lib/modules/$rel" "$ROOT/lib/modules/"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"

@@ -19,7 +19,7 @@ stage "5/5 boot it under QEMU and run the demonstration"
 echo
 log "summary: $(git -C "$KSRC" rev-list --count base..HEAD) patches applied to the pinned base;"
 log "kernel $(cat "$BUILD/x86_64/include/config/kernel.release") booted under QEMU ($([ "${KVM:-0}" = 1 ] && echo KVM || echo TCG)), 2 vCPUs, 2 NUMA nodes;"
-log "stock vs reserve failures per burst (N, stock failed, reserve failed):"
-sed -n 's/^PAR-DEMO N=\([0-9]*\) stock_got=[0-9]* stock_failed=\([0-9]*\) reserve_got=[0-9]* reserve_failed=\([0-9]*\)/  N=\1 stock failed \2, reserve failed \3/p' \
+log "failures per burst (N, stock, page mempool, reserve):"
+sed -n 's/^PAR-DEMO N=\([0-9]*\) stock_got=[0-9]* stock_failed=\([0-9]*\) reserve_got=[0-9]* reserve_failed=\([0-9]*\) mempool_got=[0-9-]* mempool_failed=\([0-9-]*\)/  N=\1 stock failed \2, mempool failed \4, reserve failed \3/p' \
 	"$BUILD/boot-demo.log" >&2
 log "full console: $BUILD/boot-demo.log"

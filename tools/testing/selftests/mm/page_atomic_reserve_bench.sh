@@ -18,10 +18,13 @@
 #               row (default 2000)
 #   -c CPULIST  CPUs to run on, one after the other (default: all online)
 #   -t CASES    comma-separated cases (default: all)
+#
+# The module is looked up in $PAGE_ATOMIC_RESERVE_MODULE, else in
+# /lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko.
 
 ksft_skip=4
 root=/sys/kernel/mm/atomic_reserve
-mod=test_page_atomic_reserve
+mod=${PAGE_ATOMIC_RESERVE_MODULE:-/lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko}
 size= samples=2000 cpus= cases=
 
 while getopts s:n:c:t: opt; do
@@ -39,8 +42,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: needs root"
 	exit $ksft_skip
 fi
-if [ ! -d "$root" ] || ! modinfo "$mod" >/dev/null 2>&1; then
-	echo "SKIP: needs $root and the $mod module"
+if [ ! -d "$root" ] || [ ! -f "$mod" ]; then
+	echo "SKIP: needs $root and $mod"
 	exit $ksft_skip
 fi
 
@@ -64,7 +67,7 @@ marker="page_atomic_reserve_bench.sh $$"
 echo "$marker" > /dev/kmsg
 # The module does its work in its init function and is not kept loaded:
 # EAGAIN is success.
-modprobe "$mod" test=bench iterations="$samples" ${cpus:+cpus=$cpus} \
+insmod "$mod" test=bench iterations="$samples" ${cpus:+cpus=$cpus} \
 	${cases:+cases=$cases} 2>/dev/null
 lines=$(dmesg | sed -n "/$marker/,\$p" | sed -n 's/.*test_page_atomic_reserve: bench: //p')
 echo "$lines"
