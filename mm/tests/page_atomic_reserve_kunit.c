@@ -484,6 +484,35 @@ static void par_test_hardirq(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_FREED), freed + 16);
 }
 
+/*
+ * With the reserve empty, hardirq context falls back to alloc_pages_nolock(),
+ * and free_page_atomic_quality() gives those pages back with
+ * free_pages_nolock(): neither takes a lock that sleeps on PREEMPT_RT.
+ */
+static void par_test_hardirq_fallback(struct kunit *test)
+{
+	struct par_irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	unsigned long fallbacks = par_event(PAR_STAT_FALLBACK);
+	LIST_HEAD(held);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx);
+	page_atomic_reserve_pause_refill(true);
+	par_drain_reserve(test, NULL, &held);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_HARD, true);
+	KUNIT_EXPECT_TRUE(test, ctx->in_hardirq);
+	/* alloc_pages_nolock() only trylocks: it may fail, but not always. */
+	KUNIT_EXPECT_GT(test, ctx->got, 0);
+	KUNIT_EXPECT_FALSE(test, ctx->non_zero);
+	for (i = 0; i < ARRAY_SIZE(ctx->pages); i++)
+		if (ctx->pages[i])
+			KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(ctx->pages[i]),
+					PAR_NOT_RESERVED);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_FALLBACK), fallbacks + 16);
+	par_irq_run(test, ctx, HRTIMER_MODE_REL_HARD, false);
+	par_free_list(&held);
+}
+
 static void par_test_softirq(struct kunit *test)
 {
 	struct par_irq_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -846,6 +875,7 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_fallback_when_empty),
 	KUNIT_CASE(par_test_refill_restores_level),
 	KUNIT_CASE(par_test_hardirq),
+	KUNIT_CASE(par_test_hardirq_fallback),
 	KUNIT_CASE(par_test_softirq),
 	KUNIT_CASE(par_test_under_spinlock),
 	KUNIT_CASE(par_test_concurrent_all_cpus),
