@@ -865,33 +865,32 @@ static int test_bench(void)
 	} else {
 		cpumask_copy(mask, cpu_online_mask);
 	}
-	cpus_read_lock();
 	cpumask_and(mask, mask, cpu_online_mask);
 	total = cpumask_weight(mask) * iterations;
 	ret = -EINVAL;
 	if (!total)
-		goto unlock;
+		goto out_free;
 	ret = -ENOMEM;
 	cpulist = kasprintf(GFP_KERNEL, "%*pbl", cpumask_pr_args(mask));
 	if (!cpulist)
-		goto unlock;
+		goto out_free;
 	for (c = 0; c < NR_BENCH; c++) {
 		if (!(b->mask & BIT(c)))
 			continue;
 		b->ns[c] = kvcalloc(total, sizeof(u32), GFP_KERNEL);
 		if (!b->ns[c])
-			goto unlock;
+			goto out_free;
 	}
 	/* A page mempool of the size of the reserve. */
 	b->pool = mempool_create_page_pool(st0.target, 0);
 	if (!b->pool)
-		goto unlock;
+		goto out_free;
 	for_each_cpu(cpu, mask) {
 		struct bench_floor *f = per_cpu_ptr(&bench_floor, cpu);
 
 		f->pages[0] = alloc_page(GFP_KERNEL);
 		if (!f->pages[0])
-			goto unlock;
+			goto out_free;
 		f->nr = 1;
 	}
 	pr_info("bench: hardirq (hrtimer, pinned, hard), %u samples of %u pairs per case and CPU, one per interrupt, %u us apart, reserve %lu pages\n",
@@ -903,8 +902,20 @@ static int test_bench(void)
 	for_each_cpu(cpu, mask) {
 		b->end += iterations;
 		while (b->n < b->end) {
+			int err = -ENODEV;
+
 			bench_shuffle(b);
-			if (run_in_hardirq(cpu, bench_irq, b))
+			/* Not across the flushes: the refill work takes it. */
+			cpus_read_lock();
+			if (cpu_online(cpu))
+				err = run_in_hardirq(cpu, bench_irq, b);
+			cpus_read_unlock();
+			if (err == -ENODEV) {
+				pr_err("bench: CPU %d went offline\n", cpu);
+				ret = -ENODEV;
+				goto out_free;
+			}
+			if (err)
 				b->not_hardirq = true;
 			usleep_range(gap_us, gap_us + gap_us / 10 + 1);
 		}
@@ -923,8 +934,7 @@ static int test_bench(void)
 		st1.events[PAR_STAT_WORK_NS], st1.events[PAR_STAT_ZEROED],
 		st1.events[PAR_STAT_ZEROED] ?
 		st1.events[PAR_STAT_WORK_NS] / st1.events[PAR_STAT_ZEROED] : 0);
-unlock:
-	cpus_read_unlock();
+out_free:
 	for_each_possible_cpu(cpu) {
 		struct bench_floor *f = per_cpu_ptr(&bench_floor, cpu);
 

@@ -5,13 +5,18 @@ benchmark targets, met or missed and by how much, and the zero-cost
 comparison (build/bench-zero.txt, workflow/bench-zero.sh). Every number
 comes from those files; lines stay within 72 columns."""
 import sys
+import textwrap
 
 
 def parse(path):
     meta, rows, extra = {}, {}, {}
+    runs = extra.setdefault('runs', {})
     for line in open(path):
         line = line.strip()
-        if line.startswith('# ') and not line.startswith('# run '):
+        if line.startswith('# run '):
+            kv = dict(f.split('=', 1) for f in line.split()[3:] if '=' in f)
+            runs.setdefault(kv['case'], []).append(int(kv['median_ns']))
+        elif line.startswith('# '):
             k, _, v = line[2:].partition(' ')
             meta[k] = v
         elif line.startswith('bench: case='):
@@ -46,7 +51,8 @@ kernel = meta.get('kernel', '').split()
 print(f"Latency run of {meta.get('date')}, kernel {kernel[0] if kernel else '?'},")
 print("on UML (ARCH=um, kernel code at native speed): no QEMU, no KVM.")
 print(f"Host: {meta.get('host')}.")
-print(f"UML: {meta.get('uml')}.")
+for l in textwrap.wrap(f"UML: {meta.get('uml')}.", 70):
+    print(l)
 print(f"Each case: {samples} samples in hardirq context (pinned hard")
 print("hrtimer; one sample of every case per interrupt, in a random order")
 print("drawn for each interrupt; all cases in one pass of one boot). A")
@@ -114,8 +120,20 @@ if zero:
         how = 'met' if off <= 1 else f"missed by {off - 1:.1f} points"
         print("  unused feature, stock median, series (reserve 0)/no series:")
         print(f"    {r:.3f} (1.00 +/- 1 %): {how}; p99 {p:.3f}")
-        print(f"    ({a['median_ns']} vs {b['median_ns']} ns median, "
-              f"{a['p99_ns']} vs {b['p99_ns']} ns p99;")
-        print(f"    {zm.get('uml')})")
+        print(f"    (median of the boots' medians: {a['median_ns']} vs "
+              f"{b['median_ns']} ns; p99 {a['p99_ns']} vs {b['p99_ns']} ns)")
+        runs = zero[2].get('runs', {})
+        rs, rb = runs.get('stock-series', []), runs.get('stock-base', [])
+        if rs and rb:
+            print(f"    boots' medians, series: {' '.join(map(str, rs))} ns; "
+                  f"no series: {' '.join(map(str, rb))} ns")
+            spread = max((max(v) - min(v)) / min(v) * 100 for v in (rs, rb))
+            if spread > 1:
+                print(f"    One kernel's boots differ by up to {spread:.0f} %, "
+                      "more than the")
+                print("    1 % to be resolved: this machine cannot tell a "
+                      "1 % cost apart.")
+        for l in textwrap.wrap(f"UML {zm.get('uml')}.", 66):
+            print(f"    {l}")
 else:
     print("  unused feature (reserve 0 vs no series): not run")

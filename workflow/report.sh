@@ -24,10 +24,11 @@ minkb=$(sed -n 's/.*(min_free_kbytes \([0-9]*\)).*/\1/p' "$L" | head -n1)
 date=$(date -r "$L" -u +%Y-%m-%d)
 table=$(mktemp)
 {
-	echo "Memory-pressure run of $date: kernel $rel (the series on the pinned"
-	echo "base) under QEMU ${accel^^}, 2 vCPUs, 2 NUMA nodes of 512 MiB, host $(nproc) x"
-	echo "$cpu. A userspace hog mlocked memory until MemFree was"
-	echo "$memfree kB (min_free_kbytes $minkb); reserve size $size pages per node;"
+	echo "Memory-pressure run of $date: kernel $rel (the series on the"
+	echo "pinned base) under QEMU ${accel^^}, 2 vCPUs, 2 NUMA nodes of 512 MiB;"
+	echo "host: $(nproc) x $cpu."
+	echo "A userspace hog mlocked memory until MemFree was $memfree kB"
+	echo "(min_free_kbytes $minkb); reserve size $size pages per node;"
 	echo "the page mempool holds as many pages as the reserve, both nodes"
 	echo "together, allocated before the pressure. Each row: N allocations in a"
 	echo "row from one timer softirq with GFP_ATOMIC|__GFP_ZERO|__GFP_NOWARN (the"
