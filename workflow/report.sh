@@ -34,6 +34,10 @@ table=$(mktemp)
 	echo "row from one timer softirq with GFP_ATOMIC|__GFP_ZERO|__GFP_NOWARN (the"
 	echo "mempool without __GFP_ZERO, which mempool_alloc() does not take), all"
 	echo "held until the end of the burst."
+	if grep -q '^PAR-DEMO-HOG-KILLED' "$L"; then
+		echo "In this run the OOM killer took the hog before the last burst:"
+		echo "some rows ran with less memory pressure than intended."
+	fi
 	echo
 	echo "stock: alloc_page(); mempool: mempool_alloc() on the page mempool;"
 	echo "reserve: alloc_page_atomic_quality(). Failed allocations per burst:"
