@@ -1,27 +1,39 @@
 #!/bin/bash
-# Build the documentation the series touches with Debian's Sphinx and fail
-# on any warning about what the series adds or changes.
+# Build the documentation the series touches with Debian's Sphinx, for the
+# pinned base and for the series, and fail on any warning the series adds.
+# Line numbers are ignored when comparing (the series moves lines).
+# References to absolute document paths ("unknown document: '/...'")
+# cannot resolve in a SPHINXDIRS build, whose root is one directory; the
+# base shows that with its own (sysfs-kernel-slab), so new ones of that
+# kind are listed but do not fail the run.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 "$TOP/workflow/deps.sh" python3-sphinx python3-yaml
-OUT=$BUILD/htmldocs
-mkdir -p "$OUT"
 "$TOP/workflow/apply.sh" >/dev/null || exit 1
-cd "$KSRC"
-log "make SPHINXDIRS=\"admin-guide mm core-api\" htmldocs"
-PATH=/usr/bin:/bin:$PATH make O="$OUT" SPHINXDIRS="admin-guide mm core-api" \
-	htmldocs > "$OUT/build.log" 2>&1
-rc=$?
-mine=$(grep -iE 'warning|error' "$OUT/build.log" |
-	grep -E 'page_atomic_reserve|atomic_quality|gfp_types|Quality modifiers|kernel-parameters|mm-api|admin-guide/mm/index|Documentation/mm/index' || true)
-if [ $rc -ne 0 ]; then
-	tail -n 20 "$OUT/build.log"
-	echo "not ok htmldocs build (exit $rc)"
+DIRS="admin-guide mm core-api"
+base_src=$BUILD/htmldocs-src-base
+if [ ! -d "$base_src" ]; then
+	git -C "$KSRC" worktree add -q --detach "$base_src" base || exit 1
+fi
+build() { # name tree
+	local out=$BUILD/htmldocs-$1
+	mkdir -p "$out"
+	log "htmldocs ($1): make SPHINXDIRS=\"$DIRS\" htmldocs"
+	PATH=/usr/bin:/bin:$PATH make -C "$2" O="$out" SPHINXDIRS="$DIRS" \
+		htmldocs > "$out/build.log" 2>&1 || { tail -n 20 "$out/build.log"; return 1; }
+	grep -E 'WARNING|ERROR' "$out/build.log" |
+		sed -e "s#$2/##g" -e "s#$out/##g" -e 's/:[0-9][0-9]*: /: /' | sort -u > "$out/warnings"
+}
+build base "$base_src" || { echo "not ok htmldocs build of the base"; exit 1; }
+build series "$KSRC" || { echo "not ok htmldocs build of the series"; exit 1; }
+new=$(comm -13 "$BUILD/htmldocs-base/warnings" "$BUILD/htmldocs-series/warnings")
+absolute=$(echo "$new" | grep "unknown document: '/" || true)
+rest=$(echo "$new" | grep -v "unknown document: '/" | grep . || true)
+log "base: $(wc -l < "$BUILD/htmldocs-base/warnings") warnings, series: $(wc -l < "$BUILD/htmldocs-series/warnings")"
+[ -z "$absolute" ] || { echo "# absolute references a SPHINXDIRS build cannot resolve:"; echo "$absolute" | sed 's/^/#   /'; }
+if [ -n "$rest" ]; then
+	echo "$rest"
+	echo "not ok htmldocs: the series adds warnings"
 	exit 1
 fi
-if [ -n "$mine" ]; then
-	echo "$mine"
-	echo "not ok htmldocs: warnings in the series' documentation"
-	exit 1
-fi
-echo "ok htmldocs: admin-guide, mm and core-api build with no warning from the series"
+echo "ok htmldocs: $DIRS build with no warning the series adds"
