@@ -69,6 +69,9 @@ else
 	result "x86_64 kernel build" 1
 fi
 
+# The documentation the series touches builds with no new Sphinx warning.
+"$W/htmldocs.sh"; result "htmldocs: no warning added to admin-guide, mm, core-api" $?
+
 # KUnit on a real architecture as well (x86_64 under QEMU).
 [ "${SKIP_KUNIT_X86:-0}" = 1 ] || kunit x86_64
 finish
