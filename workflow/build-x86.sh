@@ -2,6 +2,8 @@
 # Build an x86_64 bzImage (and modules) of build/linux out of tree in
 # build/x86_64, from "make tinyconfig" plus workflow/x86_64.config.
 # Incremental: reruns only rebuild what changed.
+#   build-x86.sh          configure if needed, build, install the modules
+#   build-x86.sh config   only configure (gates.sh builds every patch there)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=$BUILD/x86_64
@@ -29,6 +31,7 @@ if ! cmp -s "$frag" "$OUT/.fragment" 2>/dev/null || [ ! -f "$OUT/.config" ]; the
 	cp "$frag" "$OUT/.fragment"
 fi
 mk olddefconfig >/dev/null
+[ "${1:-}" != config ] || exit 0
 log "building bzImage and modules in $OUT"
 start=$(date +%s)
 ( while sleep 60; do log "still building ($(( $(date +%s) - start ))s)"; done ) &

@@ -18,7 +18,8 @@ git -c core.abbrev=12 format-patch -q --cover-letter --cover-from-description=su
 # letter goes to the union.
 mpath=$(mktemp)
 git show "$branch:MAINTAINERS" > "$mpath"
-gm() { perl scripts/get_maintainer.pl --mpath "$mpath" --no-rolestats --no-git \
+# Fixed hash seed: get_maintainer.pl orders equal-ranked entries by hash.
+gm() { PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 perl scripts/get_maintainer.pl --mpath "$mpath" --no-rolestats --no-git \
 	--no-git-fallback --no-tree --no-multiline --separator ', ' "$@"; }
 all_to= all_cc=
 for p in "$PATCHES"/*.patch; do

@@ -2,23 +2,32 @@
 # Run the series' KUnit suite on UML (SMP, 2 CPUs, lockdep, atomic-sleep
 # checks) in $KSRC.  Prints the kunit.py summary, fails on any lockdep or
 # sleep-in-atomic splat, and writes "<passed> <failed> <skipped>" to
-# $BUILD/kunit-um.counts.
+# $BUILD/kunit-ARCH/counts.
+#   kunit.sh [ARCH]           build and run (ARCH: um, the default, or x86_64)
+#   kunit.sh ARCH config      only write $BUILD/kunit-ARCH/.config (gates.sh
+#                             builds every patch in that directory)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 ARCH_NAME=${1:-um}
 OUT=$BUILD/kunit-$ARCH_NAME
 mkdir -p "$OUT"
 export CCACHE_DIR=$BUILD/ccache
-args=(run --kunitconfig=mm/tests/.kunitconfig --build_dir="$OUT" --jobs="$(nproc)"
-      --make_options="CC=ccache gcc" --timeout=900
+cfg=(--kunitconfig=mm/tests/.kunitconfig --build_dir="$OUT" --make_options="CC=ccache gcc"
       --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y --kconfig_add CONFIG_DEBUG_VM=y)
+cfg+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2)
+if [ "$ARCH_NAME" != um ]; then
+	cfg+=(--arch="$ARCH_NAME")
+fi
+if [ "${2:-}" = config ]; then
+	cd "$KSRC" && python3 tools/testing/kunit/kunit.py config "${cfg[@]}" >/dev/null
+	exit
+fi
+args=(run "${cfg[@]}" --jobs="$(nproc)" --timeout=900)
 if [ "$ARCH_NAME" = um ]; then
-	args+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
-	       --kernel_args seccomp=on --kernel_args ncpus=2)
+	args+=(--kernel_args seccomp=on --kernel_args ncpus=2)
 else
-	args+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2
-	       "--qemu_args=-smp 2")
+	args+=("--qemu_args=-smp 2")
 	# kunit.py asks QEMU for KVM first; KVM guests hang on these machines,
 	# so a wrapper drops it unless KVM=1.
 	wrap=$BUILD/qemu-wrap

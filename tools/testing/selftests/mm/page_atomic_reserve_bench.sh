@@ -25,7 +25,7 @@
 ksft_skip=4
 root=/sys/kernel/mm/atomic_reserve
 mod=${PAGE_ATOMIC_RESERVE_MODULE:-/lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko}
-size= samples=2000 cpus= cases=
+size='' samples=2000 cpus='' cases=''
 
 while getopts s:n:c:t: opt; do
 	case $opt in
