@@ -3,7 +3,7 @@
 # caches go to build/ (ignored).
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
-	kunit-x86 build-x86 boot-test demo bisect-build report b4 gates \
+	kunit-x86 build-x86 boot-test demo report b4 gates \
 	config-builds negative-check htmldocs clean bench bench-zero evidence
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
@@ -42,8 +42,6 @@ boot-test: build-x86
 	@bash $(W)/boot.sh test
 demo: build-x86
 	@bash $(W)/boot.sh demo
-bisect-build:
-	@bash $(W)/bisect-build.sh
 clean:
 	rm -rf build/kunit-* build/checkpatch.counts
 report:

@@ -36,7 +36,7 @@ log "building bzImage and modules in $OUT"
 start=$(date +%s)
 ( while sleep 60; do log "still building ($(( $(date +%s) - start ))s)"; done ) &
 ticker=$!
-trap 'kill $ticker 2>/dev/null' EXIT
+trap 'pkill -P $ticker 2>/dev/null; kill $ticker 2>/dev/null' EXIT
 mk bzImage modules > "$OUT/build.log" 2>&1 || { tail -n 40 "$OUT/build.log"; die "build failed"; }
 rm -rf "$OUT/modroot"
 mk INSTALL_MOD_PATH="$OUT/modroot" modules_install > /dev/null

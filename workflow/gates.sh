@@ -12,7 +12,7 @@
 #     (warnings already there in the base are not counted; UML),
 #   - for a patch that touches tools/: the perf objects it touches build
 #     (with perf's -Werror), its selftests compile with -Wall -Werror, and
-#     shellcheck is clean on its selftest scripts.
+#     shellcheck is clean on the selftest scripts it adds.
 # The builds use the build directories of kunit.sh and build-x86.sh, so the
 # last patch leaves them up to date for the series and those scripts then
 # have nothing left to build.
@@ -72,7 +72,9 @@ tools() { # files...
 		tools/testing/selftests/mm/*.c)
 			gcc -Wall -Werror -O2 -I tools/testing/selftests -o /dev/null "$f" || rc=1 ;;
 		tools/testing/selftests/mm/*.sh)
-			shellcheck "$f" || rc=1 ;;
+			# New scripts only: the base's own (run_vmtests.sh) are
+			# not shellcheck-clean.
+			git cat-file -e "base:$f" 2>/dev/null || shellcheck "$f" || rc=1 ;;
 		esac
 	done
 	if [ ${#objs[@]} -gt 0 ]; then
@@ -83,7 +85,7 @@ tools() { # files...
 			NO_LIBPERL=1 NO_LIBBPF=1 NO_BPF_SKEL=1 NO_SDT=1 NO_LIBUNWIND=1 NO_LIBDW=1 \
 			NO_SLANG=1 NO_GTK2=1 NO_LIBNUMA=1 NO_LIBCAP=1 NO_LIBBABELTRACE=1 \
 			NO_DEMANGLE=1 "${objs[@]/%.c/.o}" > "$BUILD/gates-perf.log" 2>&1 || rc=1
-		grep -E 'error|warning:' "$BUILD/gates-perf.log" | head -n 10
+		grep -E 'error:|warning:' "$BUILD/gates-perf.log" | head -n 10
 		grep -q 'warning:' "$BUILD/gates-perf.log" && rc=1
 		for f in "${objs[@]}"; do [ -f "$BUILD/perf/${f%.c}.o" ] || rc=1; done
 	fi
@@ -97,10 +99,11 @@ n=0
 for p in "$PATCHES"/*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
 	n=$((n + 1))
-	subj=$(sed -n 's/^Subject: \[[^]]*\] //p' "$p")
 	prev=$(git rev-parse HEAD)
 	git am -q "$p" >/dev/null 2>&1
 	rc=$?
+	subj=$(git log -1 --format=%s)
+	[ $rc -eq 0 ] || subj=$(basename "$p")
 	report $rc "applies" "$n $subj"
 	if [ $rc -ne 0 ]; then git am --abort; break; fi
 	files=$(git diff --name-only "$prev" HEAD)

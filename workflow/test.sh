@@ -1,7 +1,8 @@
 #!/bin/bash
 # The project's test command: installs what is missing, fetches the pinned
-# base, applies the series, then runs the sync check, checkpatch on every
-# patch and the KUnit suite. Ends with "N passed, N failed".
+# base, applies the series, then runs the sync check, the per-patch gates,
+# KUnit, configuration builds, b4, the booted kernel's selftests, htmldocs.
+# Ends with "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 W=$TOP/workflow
@@ -20,9 +21,16 @@ result "git am of patches/ onto the pinned base" $rc
 
 "$W/check-sync.sh"; result "kernel-layout copies match patches/" $?
 
-"$W/checkpatch.sh"
-read -r cp_pass cp_fail < "$BUILD/checkpatch.counts"
-pass=$((pass + cp_pass)); fail=$((fail + cp_fail))
+# Per patch: applies, whole-tree UML and x86_64 builds, checkpatch --strict
+# --codespell, kernel-doc, W=1 and sparse, perf/selftests/shellcheck; one
+# test per gate and patch. It leaves the UML and x86_64 build directories
+# up to date for the whole series, so the builds below are incremental.
+gates_out=$("$W/gates.sh")
+gates_rc=$?
+echo "$gates_out"
+pass=$((pass + $(echo "$gates_out" | grep -c '^ok ')))
+fail=$((fail + $(echo "$gates_out" | grep -c '^not ok ')))
+[ $gates_rc -eq 0 ] || echo "$gates_out" | grep -q '^not ok ' || result "per-patch gates" 1
 
 kunit() { # arch
 	rm -f "$BUILD/kunit-$1/counts"
