@@ -345,8 +345,9 @@ static void par_chunk_put(struct par_chunk *chunk)
  * @ip: the caller's address, for reports
  *
  * Context: Any context but NMI.
- * Return: false if @page does not belong to the reserve, true if the
- * reserve took care of it.
+ * Return: true if the reserve took care of @page; false if the caller is
+ * to free it to the page allocator: it does not belong to the reserve, or
+ * it just left the reserve because it is still referenced elsewhere.
  */
 bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 {
@@ -408,8 +409,12 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 		WRITE_ONCE(pd->state, PAR_NOT_RESERVED);
 		par_count(pn, PAR_STAT_RELEASED);
 		par_chunk_put(chunk);
-		put_page(page);
-		return true;
+		/*
+		 * The caller drops its reference as for any other page, in a
+		 * way that suits its context: the other holder may drop
+		 * theirs first, and then the caller's frees the page.
+		 */
+		return false;
 	}
 
 	if (quality & __GFP_POISON)

@@ -31,8 +31,12 @@ for p in "$PATCHES"/*.patch; do
 	python3 "$TOP/workflow/add-recipients.py" "$p" "$to" "$cc"
 done
 uniq_list() { echo "$1" | tr ',' '\n' | sed 's/^ *//' | awk 'NF && !seen[$0]++' | paste -sd, | sed 's/,/, /g'; }
+# The cover letter's Cc leaves out whoever is in its To already.
+cover_to=$(uniq_list "$all_to")
+cover_cc=$(uniq_list "$all_cc" | tr ',' '\n' | sed 's/^ *//' |
+	grep -vxF -f <(echo "$cover_to" | tr ',' '\n' | sed 's/^ *//') | paste -sd, | sed 's/,/, /g')
 python3 "$TOP/workflow/add-recipients.py" "$PATCHES/0000-cover-letter.patch" \
-	"$(uniq_list "$all_to")" "$(uniq_list "$all_cc")"
+	"$cover_to" "$cover_cc"
 rm -f "$mpath"
 for d in mm include lib tools Documentation; do
 	rm -rf "${TOP:?}/$d"

@@ -17,7 +17,9 @@ cfg=(--kunitconfig=mm/tests/.kunitconfig --build_dir="$OUT" --make_options="CC=c
       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y --kconfig_add CONFIG_DEBUG_VM=y)
 cfg+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2)
 if [ "$ARCH_NAME" != um ]; then
-	cfg+=(--arch="$ARCH_NAME")
+	# x86_64 runs the suite on PREEMPT_RT (UML cannot): spinlock_t sleeps
+	# there, and lockdep checks every path for it.
+	cfg+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y)
 fi
 if [ "${2:-}" = config ]; then
 	cd "$KSRC" && python3 tools/testing/kunit/kunit.py config "${cfg[@]}" >/dev/null
