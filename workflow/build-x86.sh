@@ -34,9 +34,18 @@ mk olddefconfig >/dev/null
 [ "${1:-}" != config ] || exit 0
 log "building bzImage and modules in $OUT"
 start=$(date +%s)
-( while sleep 60; do log "still building ($(( $(date +%s) - start ))s)"; done ) &
+# The ticker kills its own sleep when stopped, so that no orphaned sleep
+# keeps a pipe on stderr open after the build.
+(
+	trap 'kill $s 2>/dev/null; exit 0' TERM
+	while :; do
+		sleep 60 & s=$!
+		wait $s
+		log "still building ($(( $(date +%s) - start ))s)"
+	done
+) &
 ticker=$!
-trap 'pkill -P $ticker 2>/dev/null; kill $ticker 2>/dev/null' EXIT
+trap 'kill $ticker 2>/dev/null; wait $ticker 2>/dev/null || true' EXIT
 mk bzImage modules > "$OUT/build.log" 2>&1 || { tail -n 40 "$OUT/build.log"; die "build failed"; }
 rm -rf "$OUT/modroot"
 mk INSTALL_MOD_PATH="$OUT/modroot" modules_install > /dev/null
