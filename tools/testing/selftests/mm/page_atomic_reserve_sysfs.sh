@@ -42,7 +42,10 @@ mode_is() { # file mode
 rejects() {
 	before=$(cat "$1")
 	if [ -n "$2" ]; then
-		err=$( { printf "%s" "$2" > "$1"; } 2>&1 )
+		# echo, not printf: busybox's printf does not print why a
+		# write failed, and the errno text is what is checked here.
+		# shellcheck disable=SC3037
+		err=$( { echo -n "$2" > "$1"; } 2>&1 )
 	else
 		err=$( { echo > "$1"; } 2>&1 )
 	fi
