@@ -292,7 +292,12 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	par_stats(NUMA_NO_NODE, &after);
 	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
 			before.events[PAR_STAT_INVALID_FREE] + 1);
-	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	/*
+	 * The first free kicks the work, which may zero the page and pool it
+	 * before the second free comes: that free then finds it pooled, not
+	 * pending. Either way the page is marked, but it is counted in
+	 * quarantine only once whoever takes it next finds the mark.
+	 */
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
 }
 
