@@ -279,9 +279,14 @@ static void par_test_exclusive_extra_ref(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
 }
 
+static bool par_drain_reserve(struct kunit *test, struct page *victim,
+			      struct list_head *held);
+static void par_free_list(struct list_head *held);
+
 static void par_test_exclusive_double_free(struct kunit *test)
 {
 	struct page_atomic_reserve_stats before, after;
+	LIST_HEAD(held);
 	struct page *page = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
 
 	page_atomic_reserve_pause_refill(true);
@@ -295,10 +300,14 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	/*
 	 * The first free kicks the work, which may zero the page and pool it
 	 * before the second free comes: that free then finds it pooled, not
-	 * pending. Either way the page is marked, but it is counted in
-	 * quarantine only once whoever takes it next finds the mark.
+	 * pending. Either way the page is marked, and it is counted in
+	 * quarantine once whoever takes it next finds the mark: drain.
 	 */
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+	KUNIT_EXPECT_FALSE(test, par_drain_reserve(test, page, &held));
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	par_free_list(&held);
 }
 
 /* Empty the reserve; true if @victim was handed out on the way. */
