@@ -3,8 +3,9 @@
 # caches go to build/ (ignored).
 W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
-	kunit-x86 build-x86 boot-test demo report b4 gates \
-	config-builds negative-check htmldocs clean bench bench-zero evidence
+	kunit-x86 build-x86 boot-test demo report send-prep gates \
+	config-builds negative-check htmldocs clean bench bench-zero evidence \
+	verify record-check
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -56,12 +57,22 @@ bench-zero:
 # benchmarks, the memory-pressure demo, then README.md and the cover letter.
 evidence:
 	@bash $(W)/evidence.sh
-# Messages as "b4 send" would mail them, in build/b4-out.
-b4:
+# A b4 branch of the series signed off by the sender, in build/b4-src, and
+# the messages "b4 send" would mail, in build/b4-out:
+#   make send-prep [SENDER="Name <addr>"] [AUTHOR=keep|sender]
+send-prep:
 	@bash $(W)/b4.sh
-# Per-patch gates: applies, builds, checkpatch --codespell, kernel-doc, W=1, sparse.
+# Per-patch gates: applies, builds, checkpatch --codespell, kernel-doc, W=1,
+# sparse, then the configuration builds. Too slow for CI: run before export;
+# writes workflow/records/gates.record, which make test checks.
 gates:
 	@bash $(W)/gates.sh
+# Did the last make gates pass for exactly these patches?
+record-check:
+	@bash $(W)/record.sh check gates
+# The before-export routine: everything, the gates and then every test.
+verify:
+	@bash $(W)/gates.sh && bash $(W)/test.sh
 config-builds:
 	@bash $(W)/config-builds.sh
 negative-check: build-x86

@@ -15,7 +15,16 @@
  * pages. Because the buddy allocator aligns an order-N block to 2^N pfns,
  * pfn >> PAR_CHUNK_ORDER names the chunk of any reserve page and an xarray
  * lookup under RCU tells, from any context, whether a page belongs to the
- * reserve and where its descriptor is.
+ * reserve and where its descriptor is. A bitmap with one bit per chunk-sized
+ * block of pfns answers "no" for every other page without the lookup.
+ *
+ * A page handed out stays the reserve's until it comes back through
+ * free_page_atomic_quality() or until its last reference is dropped with
+ * put_page(), whichever comes first: the page allocator's free path tells
+ * the reserve about every order-0 page it frees while reserve pages exist
+ * (page_atomic_reserve_page_freed()), so a page that a consumer handed on
+ * to another subsystem leaves the reserve, and its descriptor, when that
+ * subsystem frees it.
  *
  * Pages given back with free_page_atomic_quality() are queued as pending;
  * a work item checks them (poison), zeroes them and puts them back into the
@@ -108,9 +117,25 @@ struct par_pcp {
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_used);
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_live);
 
+/*
+ * One bit per naturally aligned chunk-sized block of pfns, set while
+ * par_chunks names a chunk for that block. Set and cleared under the
+ * xarray's lock together with the index; read locklessly under RCU. It is
+ * allocated when the first chunk is added and replaced by a larger one when
+ * a chunk lies beyond it (memory added later); it is kept once allocated:
+ * 4 KiB per GiB of the pfn range.
+ */
+struct par_map {
+	unsigned long nbits;
+	struct rcu_head rcu;
+	unsigned long bits[];
+};
+
 static struct par_node *par_nodes[MAX_NUMNODES];
 static DEFINE_PER_CPU(struct par_pcp, par_pcp);
 static DEFINE_XARRAY(par_chunks);
+static struct par_map __rcu *par_map;
+static DEFINE_MUTEX(par_map_mutex);	/* serialises replacing par_map */
 static LLIST_HEAD(par_dead_chunks);
 static struct workqueue_struct *par_wq;
 static DEFINE_MUTEX(par_global_mutex);	/* pcp_high, the static key */
@@ -143,6 +168,57 @@ static inline void par_count_add(struct par_node *pn, enum par_stat_item item,
 static struct par_chunk *par_chunk_of(struct page *page)
 {
 	return xa_load(&par_chunks, page_to_pfn(page) >> PAR_CHUNK_ORDER);
+}
+
+/*
+ * Whether @page may be a reserve page: false for every page whose block has
+ * no chunk, without the index lookup. Under rcu_read_lock().
+ */
+static inline bool par_maybe_reserve(struct page *page)
+{
+	struct par_map *map = rcu_dereference(par_map);
+	unsigned long idx = page_to_pfn(page) >> PAR_CHUNK_ORDER;
+
+	return map && idx < map->nbits && test_bit(idx, map->bits);
+}
+
+/* par_map, with the xarray's lock held. */
+static inline struct par_map *par_map_locked(void)
+{
+	return rcu_dereference_protected(par_map,
+					 lockdep_is_held(&par_chunks.xa_lock));
+}
+
+/* Make par_map cover the block of @pfn. Process context. */
+static int par_map_cover(unsigned long pfn)
+{
+	unsigned long idx = pfn >> PAR_CHUNK_ORDER, end = pfn + 1, nbits;
+	struct par_map *old, *map;
+	int nid, err = 0;
+
+	mutex_lock(&par_map_mutex);
+	old = rcu_dereference_protected(par_map, lockdep_is_held(&par_map_mutex));
+	if (old && idx < old->nbits)
+		goto out;
+	for_each_node_state(nid, N_MEMORY)
+		end = max(end, node_end_pfn(nid));
+	nbits = DIV_ROUND_UP(end, PAR_CHUNK_PAGES);
+	map = kvzalloc(struct_size(map, bits, BITS_TO_LONGS(nbits)), GFP_KERNEL);
+	if (!map) {
+		err = -ENOMEM;
+		goto out;
+	}
+	map->nbits = nbits;
+	xa_lock(&par_chunks);
+	if (old)
+		bitmap_copy(map->bits, old->bits, old->nbits);
+	rcu_assign_pointer(par_map, map);
+	xa_unlock(&par_chunks);
+	if (old)
+		kvfree_rcu(old, rcu);
+out:
+	mutex_unlock(&par_map_mutex);
+	return err;
 }
 
 static inline struct par_pdesc *par_pdesc_of(struct par_chunk *chunk,
@@ -334,7 +410,8 @@ static void par_chunk_put(struct par_chunk *chunk)
 {
 	if (atomic_dec_and_test(&chunk->live)) {
 		llist_add(&chunk->dead, &par_dead_chunks);
-		if (likely(par_wq))
+		/* From NMI (free_pages_nolock()), the next reap takes it. */
+		if (likely(par_wq) && !in_nmi())
 			queue_work(par_wq, &par_reap_work);
 	}
 }
@@ -361,7 +438,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	gfp_t quality;
 
 	rcu_read_lock();
-	chunk = par_chunk_of(page);
+	chunk = par_maybe_reserve(page) ? par_chunk_of(page) : NULL;
 	if (!chunk) {
 		rcu_read_unlock();
 		return false;
@@ -430,6 +507,55 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	if (kick)
 		par_kick(pn);
 	return true;
+}
+
+/**
+ * page_atomic_reserve_page_freed - the page allocator frees an order-0 page
+ * @page: the page, whose last reference was just dropped
+ *
+ * Called from the page allocator's free path for every order-0 page while
+ * reserve pages exist. A page the reserve handed out and that comes back
+ * this way, through put_page() by whoever held it last, leaves the reserve:
+ * its descriptor is dropped and it goes to the page allocator like any
+ * other page. A page that is in the reserve's hands (ready, pending or
+ * quarantined) must not reach the page allocator: that is a reference
+ * count bug; it is reported and kept out of use.
+ *
+ * Context: Any context the page allocator frees pages in, NMI included.
+ * Return: false if the page allocator must not take @page.
+ */
+bool page_atomic_reserve_page_freed(struct page *page)
+{
+	struct par_chunk *chunk;
+	struct par_pdesc *pd;
+	struct par_node *pn;
+	unsigned int old;
+	bool ret = true;
+
+	rcu_read_lock();
+	chunk = par_maybe_reserve(page) ? par_chunk_of(page) : NULL;
+	if (!chunk)
+		goto out;
+	pd = par_pdesc_of(chunk, page);
+	pn = par_nodes[chunk->nid];
+	old = READ_ONCE(pd->state);
+	if (old == PAR_NOT_RESERVED)
+		goto out;
+	if (old == PAR_OWNED && cmpxchg(&pd->state, PAR_OWNED,
+					PAR_NOT_RESERVED) == PAR_OWNED) {
+		par_count(pn, PAR_STAT_RELEASED);
+		par_chunk_put(chunk);
+		goto out;
+	}
+	ret = false;
+	if ((old == PAR_POOL || old == PAR_PENDING) &&
+	    cmpxchg(&pd->state, old, PAR_QUARANTINE) == old)
+		par_count(pn, PAR_STAT_QUARANTINED);
+	par_count(pn, PAR_STAT_INVALID_FREE);
+	par_report(pn, page, pd, "reserve page freed to the page allocator", 0);
+out:
+	rcu_read_unlock();
+	return ret;
 }
 
 /* Process context: a page leaves the reserve for the page allocator. */
@@ -590,6 +716,12 @@ static int par_add_chunk(struct par_node *pn)
 		kfree(chunk);
 		return -EINVAL;
 	}
+	err = par_map_cover(pfn);
+	if (err) {
+		__free_pages(page, PAR_CHUNK_ORDER);
+		kfree(chunk);
+		return err;
+	}
 	chunk->base_pfn = pfn;
 	chunk->nid = pn->nid;
 	atomic_set(&chunk->live, PAR_CHUNK_PAGES);
@@ -602,16 +734,19 @@ static int par_add_chunk(struct par_node *pn)
 		set_page_private(p, (unsigned long)&chunk->pd[i]);
 		list_add_tail(&p->lru, &ready);
 	}
-	old = xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, GFP_KERNEL);
+	xa_lock(&par_chunks);
+	old = __xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, GFP_KERNEL);
 	err = xa_err(old);
-	if (old && !err && atomic_read(&old->live)) {
-		/*
-		 * A chunk that lost a page to __free_page(): the page allocator
-		 * just gave us the whole block, so none of its pages is ours.
-		 * A dead chunk (live == 0) is left to par_reap_fn().
-		 */
-		kfree_rcu(old, rcu);
-	}
+	if (!err)
+		set_bit(pfn >> PAR_CHUNK_ORDER,
+			par_map_locked()->bits);
+	xa_unlock(&par_chunks);
+	/*
+	 * Every page leaves its chunk through par_chunk_put(), so the block
+	 * can only come back from the page allocator once its old chunk is
+	 * dead (live == 0); par_reap_fn() frees that one.
+	 */
+	WARN_ON_ONCE(old && !err && atomic_read(&old->live));
 	if (err) {
 		for (i = 0; i < PAR_CHUNK_PAGES; i++) {
 			set_page_private(pfn_to_page(pfn + i), 0);
@@ -702,9 +837,13 @@ static void par_reap_fn(struct work_struct *work)
 	struct par_chunk *chunk, *next;
 
 	llist_for_each_entry_safe(chunk, next, list, dead) {
+		unsigned long idx = chunk->base_pfn >> PAR_CHUNK_ORDER;
+
 		/* The index may already name a newer chunk of the same block. */
-		xa_cmpxchg(&par_chunks, chunk->base_pfn >> PAR_CHUNK_ORDER,
-			   chunk, NULL, 0);
+		xa_lock(&par_chunks);
+		if (__xa_cmpxchg(&par_chunks, idx, chunk, NULL, 0) == chunk)
+			clear_bit(idx, par_map_locked()->bits);
+		xa_unlock(&par_chunks);
 		kfree_rcu(chunk, rcu);
 	}
 	par_update_key();
@@ -930,6 +1069,19 @@ unsigned long page_atomic_reserve_chunk_pfn(struct page *page)
 		pfn = chunk->base_pfn;
 	rcu_read_unlock();
 	return pfn;
+}
+
+/* Test support: the number of chunk descriptors in the index. */
+unsigned long page_atomic_reserve_nr_chunks(void)
+{
+	struct par_chunk *chunk;
+	unsigned long idx, nr = 0;
+
+	rcu_read_lock();
+	xa_for_each(&par_chunks, idx, chunk)
+		nr++;
+	rcu_read_unlock();
+	return nr;
 }
 
 /* Test support: stop and restart the refill work's allocations. */

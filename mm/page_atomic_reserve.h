@@ -29,7 +29,7 @@ enum par_stat_item {
 	PAR_STAT_FALLBACK,	/* reserve empty: went to the page allocator */
 	PAR_STAT_FAIL,		/* ... and the page allocator failed too */
 	PAR_STAT_FREED,		/* given back with free_page_atomic_quality() */
-	PAR_STAT_RELEASED,	/* given back while still referenced elsewhere */
+	PAR_STAT_RELEASED,	/* left the reserve: shared when freed, or put_page() */
 	PAR_STAT_REFILLS,	/* refill runs that added pages */
 	PAR_STAT_REFILLED,	/* pages taken from the page allocator */
 	PAR_STAT_REFILL_FAIL,	/* chunk allocations that failed */
@@ -85,6 +85,7 @@ static inline bool page_atomic_reserve_has_pages(void)
 
 struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip);
 bool page_atomic_reserve_free(struct page *page, unsigned long ip);
+bool page_atomic_reserve_page_freed(struct page *page);
 void page_atomic_reserve_fallback(struct page *page, gfp_t gfp);
 
 int page_atomic_reserve_resize(int nid, unsigned long pages);
@@ -118,6 +119,7 @@ enum par_page_state {
 
 enum par_page_state page_atomic_reserve_page_state(struct page *page);
 unsigned long page_atomic_reserve_chunk_pfn(struct page *page);
+unsigned long page_atomic_reserve_nr_chunks(void);
 unsigned long page_atomic_reserve_owner(struct page *page);
 void page_atomic_reserve_pause_refill(bool pause);
 struct page *page_atomic_reserve_peek(int nid);
@@ -140,6 +142,11 @@ static inline struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip
 static inline bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 {
 	return false;
+}
+
+static inline bool page_atomic_reserve_page_freed(struct page *page)
+{
+	return true;
 }
 
 static inline void page_atomic_reserve_fallback(struct page *page, gfp_t gfp)

@@ -11,7 +11,6 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 SAMPLES=${ZERO_SAMPLES:-2000}
 RUNS=${ZERO_RUNS:-3}
-export CCACHE_DIR=$BUILD/ccache
 cfg=$TOP/workflow/bench/zero.kunitconfig
 declare -A rev=([base]=base [series]=$SERIES_BRANCH)
 for k in base series; do

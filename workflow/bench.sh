@@ -18,7 +18,6 @@ SAMPLES=${BENCH_SAMPLES:-2000}
 CHAIN=${BENCH_CHAIN:-64}
 RESERVE=${BENCH_RESERVE:-1024}
 mkdir -p "$OUT"
-export CCACHE_DIR=$BUILD/ccache
 log "bench: building UML in $OUT and running $SAMPLES samples per case and CPU"
 cd "$SRC"
 # kunit.py builds and boots UML; one quick KUnit case runs after the

@@ -7,7 +7,6 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=$BUILD/x86_64
-export CCACHE_DIR=$BUILD/ccache
 mkdir -p "$OUT"
 frag=$TOP/workflow/x86_64.config
 cd "$KSRC"

@@ -13,4 +13,26 @@ log() { printf '[%4ss] %s\n' "$(( $(date +%s) - T0 ))" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 # checkpatch.pl runs scripts/spdxcheck.py with "python3" from PATH; use
 # Debian's, which has the python3-ply and python3-git that deps.sh installs.
+# One compiler cache for every build directory: paths below build/ are
+# hashed relative to the build directory (all of them are siblings), so an
+# object that comes out the same in two configurations is compiled once.
+export CCACHE_DIR=$BUILD/ccache CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
+# Stage timings: stage NAME starts a stage (ending the previous one);
+# stage_table prints "stage seconds" for every stage so far.
+STAGES=${STAGES:-}
+stage() {
+	local now
+	now=$(date +%s)
+	if [ -n "$STAGES" ] && [ -n "${_stage:-}" ]; then
+		printf '%s\t%s\n' "$_stage" "$((now - _stage_t))" >> "$STAGES"
+	fi
+	_stage=$1 _stage_t=$now
+	[ -z "$1" ] || log "== $1"
+}
+stage_table() {
+	stage ""
+	[ -n "$STAGES" ] && [ -s "$STAGES" ] || return 0
+	awk -F'\t' '{ printf "  %-44s %6d\n", $1, $2; t += $2 }
+		END { printf "  %-44s %6d\n", "total", t }' "$STAGES"
+}
 checkpatch() { PATH=/usr/bin:/bin:$PATH perl "$KSRC/scripts/checkpatch.pl" "$@"; }

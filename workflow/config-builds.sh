@@ -4,7 +4,6 @@
 #   config-builds.sh [off|nosysfs|nosmp ...]     (default: all three)
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
-export CCACHE_DIR=$BUILD/ccache
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(off nosysfs nosmp)
 base=$BUILD/kunit-um/.config

@@ -11,7 +11,6 @@ set -uo pipefail
 ARCH_NAME=${1:-um}
 OUT=$BUILD/kunit-$ARCH_NAME
 mkdir -p "$OUT"
-export CCACHE_DIR=$BUILD/ccache
 cfg=(--kunitconfig=mm/tests/.kunitconfig --build_dir="$OUT" --make_options="CC=ccache gcc"
       --kconfig_add CONFIG_DEBUG_KERNEL=y --kconfig_add CONFIG_PROVE_LOCKING=y
       --kconfig_add CONFIG_DEBUG_ATOMIC_SLEEP=y --kconfig_add CONFIG_DEBUG_VM=y)

@@ -744,18 +744,26 @@ static void par_test_plain_alloc_ignores_modifiers(struct kunit *test)
 }
 
 /*
- * A reserve page freed with __free_page() goes to the page allocator: the
- * reserve reports nothing, for any modifier, and refills.
+ * A reserve page freed with __free_page() or put_page() goes to the page
+ * allocator and leaves the reserve: released, not outstanding, no report,
+ * for any modifier, and the reserve refills.
  */
 static void par_test_plain_free_of_reserve_page(struct kunit *test)
 {
 	static const gfp_t mods[] = { 0, __GFP_ZERO, __GFP_POISON, __GFP_EXCLUSIVE };
 	struct page_atomic_reserve_stats before, after;
+	struct page *page;
 	int i;
 
 	par_stats(NUMA_NO_NODE, &before);
-	for (i = 0; i < ARRAY_SIZE(mods); i++)
-		__free_page(par_get(test, GFP_ATOMIC | mods[i]));
+	for (i = 0; i < ARRAY_SIZE(mods); i++) {
+		page = par_get(test, GFP_ATOMIC | mods[i]);
+		if (i & 1)
+			put_page(page);
+		else
+			__free_page(page);
+		KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_NOT_RESERVED);
+	}
 	par_fill_all();
 	par_stats(NUMA_NO_NODE, &after);
 	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_POISON], before.events[PAR_STAT_POISON]);
@@ -763,8 +771,99 @@ static void par_test_plain_free_of_reserve_page(struct kunit *test)
 			before.events[PAR_STAT_EXCLUSIVE]);
 	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
 			before.events[PAR_STAT_INVALID_FREE]);
-	KUNIT_EXPECT_EQ(test, after.outstanding, before.outstanding + ARRAY_SIZE(mods));
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_RELEASED],
+			before.events[PAR_STAT_RELEASED] + ARRAY_SIZE(mods));
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_FREED], before.events[PAR_STAT_FREED]);
+	KUNIT_EXPECT_EQ(test, after.outstanding, before.outstanding);
 	KUNIT_EXPECT_GE(test, after.level, after.target);
+}
+
+/*
+ * A page that left the reserve through put_page() and that the page
+ * allocator hands out again is not the reserve's: freeing it with
+ * free_page_atomic_quality() gives it back to the page allocator, and the
+ * reserve counts nothing.
+ */
+static void par_test_put_page_not_adopted(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page, *again;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		page = par_get(test, GFP_ATOMIC);
+		/* The pcp list gives the page just freed back first. */
+		preempt_disable();
+		put_page(page);
+		again = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		preempt_enable();
+		KUNIT_ASSERT_NOT_NULL(test, again);
+		if (again == page)
+			break;
+		__free_page(again);
+	}
+	if (again != page)
+		kunit_skip(test, "the page allocator never gave the page back");
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(again), PAR_NOT_RESERVED);
+	par_stats(NUMA_NO_NODE, &before);
+	free_page_atomic_quality(again);
+	par_stats(NUMA_NO_NODE, &after);
+	/* Taken in, it would count as freed and wait as pending. */
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_FREED], before.events[PAR_STAT_FREED]);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
+			before.events[PAR_STAT_INVALID_FREE]);
+	KUNIT_EXPECT_EQ(test, after.outstanding, before.outstanding);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(again), PAR_NOT_RESERVED);
+}
+
+#define PAR_PUT_PAGES	100000
+
+/*
+ * Consumers that hand a page on free it with put_page(). 100,000 reserve
+ * pages released that way leave the counters right and no descriptor
+ * behind: every chunk descriptor still indexed holds a page the reserve
+ * has (ready, pending, handed out or quarantined).
+ */
+static void par_test_put_page_release_bounded(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	unsigned long chunks, released = 0, rounds = 0;
+	struct page **pages;
+	int i, n;
+
+	pages = kunit_kcalloc(test, PAR_TEST_PAGES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
+	par_stats(NUMA_NO_NODE, &before);
+	chunks = page_atomic_reserve_nr_chunks();
+	while (released < PAR_PUT_PAGES) {
+		unsigned long got = 0;
+
+		for (n = 0; n < PAR_TEST_PAGES; n++) {
+			pages[n] = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO |
+							     __GFP_NOWARN);
+			if (!pages[n])
+				break;
+		}
+		for (i = 0; i < n; i++) {
+			if (page_atomic_reserve_page_state(pages[i]) == PAR_OWNED)
+				got++;
+			put_page(pages[i]);
+		}
+		KUNIT_ASSERT_GT(test, got, 0UL);
+		released += got;
+		rounds++;
+		page_atomic_reserve_flush();
+	}
+	par_fill_all();
+	par_stats(NUMA_NO_NODE, &after);
+	kunit_info(test, "%lu put_page() releases in %lu rounds, chunks %lu -> %lu\n",
+		   released, rounds, chunks, page_atomic_reserve_nr_chunks());
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_RELEASED],
+			before.events[PAR_STAT_RELEASED] + released);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_FREED], before.events[PAR_STAT_FREED]);
+	KUNIT_EXPECT_EQ(test, after.outstanding, before.outstanding);
+	KUNIT_EXPECT_LE(test, page_atomic_reserve_nr_chunks(),
+			after.level + after.pending + after.outstanding + after.quarantine);
 }
 
 static void par_test_gfp_names(struct kunit *test)
@@ -907,6 +1006,8 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_disabled_costs_nothing),
 	KUNIT_CASE(par_test_plain_alloc_ignores_modifiers),
 	KUNIT_CASE(par_test_plain_free_of_reserve_page),
+	KUNIT_CASE(par_test_put_page_not_adopted),
+	KUNIT_CASE(par_test_put_page_release_bounded),
 	KUNIT_CASE(par_test_gfp_names),
 	KUNIT_CASE(par_test_parse_sizes),
 	KUNIT_CASE(par_test_tunables),

@@ -1,0 +1,67 @@
+#!/bin/bash
+# Records of checks that are too slow for CI (make gates, for example).
+# A record holds the result of one run, keyed by a hash of what that run
+# checked: the patches of the series (not the cover letter, which carries
+# only text and numbers) and the workflow files that define the check.
+# CI cannot rerun such a check, so it proves with "check" that the last
+# green run belongs to exactly the patches it tests.
+#   record.sh key NAME           print the key for the current tree
+#   record.sh write NAME RC LOG  write workflow/records/NAME.record
+#                                (RECORD_KEY: the key taken when the
+#                                check started, default the current one)
+#   record.sh check NAME         fail unless the record is there, green
+#                                and for the current key
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+REC=$TOP/workflow/records
+# The workflow files that define each check, besides patches/.
+inputs() { # name
+	case $1 in
+	gates) echo workflow/gates.sh workflow/config-builds.sh workflow/kunit.sh \
+		workflow/build-x86.sh workflow/x86_64.config workflow/common.sh \
+		workflow/apply.sh ;;
+	*) die "unknown record $1" ;;
+	esac
+}
+key() { # name
+	local f
+	(
+		cd "$TOP"
+		for f in patches/*.patch $(inputs "$1"); do
+			case $f in patches/0000-cover-letter.patch) continue ;; esac
+			printf '%s %s\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$f"
+		done
+	) | sha256sum | cut -d' ' -f1
+}
+case ${1:-} in
+key)	key "$2" ;;
+write)
+	name=$2 rc=$3 logf=$4
+	mkdir -p "$REC"
+	{
+		echo "record: $name"
+		echo "key: ${RECORD_KEY:-$(key "$name")}"
+		echo "result: $([ "$rc" -eq 0 ] && echo pass || echo fail)"
+		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		echo "host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+		echo "passed: $(grep -c '^ok ' "$logf" || true)"
+		echo "failed: $(grep -c '^not ok ' "$logf" || true)"
+		echo "inputs: patches/000[1-9]*.patch $(inputs "$name" | tr '\n' ' ')"
+		echo
+		grep -E '^(ok|not ok) ' "$logf" || true
+	} > "$REC/$name.record"
+	log "record written: workflow/records/$name.record ($(sed -n 's/^result: //p' "$REC/$name.record"))"
+	;;
+check)
+	name=$2 f=$REC/$2.record
+	[ -f "$f" ] || { echo "no record of make $name: run it and commit workflow/records/$name.record"; exit 1; }
+	want=$(key "$name")
+	have=$(sed -n 's/^key: //p' "$f")
+	[ "$have" = "$want" ] || { echo "the record of make $name ($(sed -n 's/^date: //p' "$f")) is for other patches or gate scripts (key $have, these are $want)"; exit 1; }
+	grep -qx 'result: pass' "$f" || { echo "the last make $name failed:"; grep '^not ok' "$f"; exit 1; }
+	[ "$(sed -n 's/^failed: //p' "$f")" = 0 ] && [ "$(sed -n 's/^passed: //p' "$f")" -gt 0 ] ||
+		{ echo "the record of make $name counts no passed or some failed checks"; exit 1; }
+	echo "make $name passed on $(sed -n 's/^date: //p' "$f") for these patches ($(sed -n 's/^passed: //p' "$f") checks)"
+	;;
+*)	echo "usage: record.sh key|write|check NAME ..." >&2; exit 2 ;;
+esac
