@@ -34,7 +34,7 @@ abi() { # tree: the validator's warnings, without line numbers
 }
 abi_new=$(comm -13 <(abi "$base_src") <(abi "$KSRC") | grep . || true)
 n_abi=$(python3 "$KSRC/tools/docs/get_abi.py" --dir "$KSRC/Documentation/ABI" \
-	search '/sys/kernel/mm/atomic_reserve/' 2>/dev/null | grep -c '^/sys/kernel/mm/atomic_reserve' || true)
+	search '/sys/kernel/mm/atomic_reserve/' 2>/dev/null | grep -cE '^[0-9]+\. /sys/kernel/mm/atomic_reserve' || true)
 log "ABI: $n_abi /sys/kernel/mm/atomic_reserve entries parsed"
 if [ -n "$abi_new" ] || [ "$n_abi" -eq 0 ]; then
 	echo "$abi_new"
