@@ -15,8 +15,9 @@
  * pages. Because the buddy allocator aligns an order-N block to 2^N pfns,
  * pfn >> PAR_CHUNK_ORDER names the chunk of any reserve page and an xarray
  * lookup under RCU tells, from any context, whether a page belongs to the
- * reserve and where its descriptor is. A bitmap with one bit per chunk-sized
- * block of pfns answers "no" for every other page without the lookup.
+ * reserve and where its descriptor is. A per-node bitmap with one bit per
+ * chunk-sized block of pfns answers "no" for every other page without the
+ * lookup.
  *
  * A page handed out stays the reserve's until it comes back through
  * free_page_atomic_quality() or until its last reference is dropped with
@@ -93,6 +94,21 @@ struct par_counters {
 	unsigned long v[PAR_NR_STATS];
 };
 
+/*
+ * One bit per naturally aligned chunk-sized block of a node's pfn span, set
+ * while par_chunks names a chunk for that block. Set and cleared under the
+ * xarray's lock together with the index; read locklessly under RCU. A
+ * node's map is allocated when its first chunk is added, replaced by a
+ * larger one when a chunk lies outside it (memory added later), and kept:
+ * 4 KiB per GiB of the node's span.
+ */
+struct par_map {
+	unsigned long base;		/* first block covered: pfn >> order */
+	unsigned long nbits;
+	struct rcu_head rcu;
+	unsigned long bits[];
+};
+
 struct par_node {
 	raw_spinlock_t lock;		/* protects the lists and counts */
 	struct list_head pool;		/* ready pages, all zeroed */
@@ -106,6 +122,7 @@ struct par_node {
 	unsigned long low;
 	struct work_struct work;
 	struct par_counters __percpu *stats;
+	struct par_map __rcu *map;	/* replaced under @mutex */
 	int nid;
 };
 
@@ -117,25 +134,9 @@ struct par_pcp {
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_used);
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_live);
 
-/*
- * One bit per naturally aligned chunk-sized block of pfns, set while
- * par_chunks names a chunk for that block. Set and cleared under the
- * xarray's lock together with the index; read locklessly under RCU. It is
- * allocated when the first chunk is added and replaced by a larger one when
- * a chunk lies beyond it (memory added later); it is kept once allocated:
- * 4 KiB per GiB of the pfn range.
- */
-struct par_map {
-	unsigned long nbits;
-	struct rcu_head rcu;
-	unsigned long bits[];
-};
-
 static struct par_node *par_nodes[MAX_NUMNODES];
 static DEFINE_PER_CPU(struct par_pcp, par_pcp);
 static DEFINE_XARRAY(par_chunks);
-static struct par_map __rcu *par_map;
-static DEFINE_MUTEX(par_map_mutex);	/* serialises replacing par_map */
 static LLIST_HEAD(par_dead_chunks);
 static struct workqueue_struct *par_wq;
 static DEFINE_MUTEX(par_global_mutex);	/* pcp_high, the static key */
@@ -176,49 +177,57 @@ static struct par_chunk *par_chunk_of(struct page *page)
  */
 static inline bool par_maybe_reserve(struct page *page)
 {
-	struct par_map *map = rcu_dereference(par_map);
+	struct par_node *pn = par_nodes[page_to_nid(page)];
 	unsigned long idx = page_to_pfn(page) >> PAR_CHUNK_ORDER;
+	struct par_map *map = pn ? rcu_dereference(pn->map) : NULL;
 
-	return map && idx < map->nbits && test_bit(idx, map->bits);
+	return map && idx >= map->base && idx - map->base < map->nbits &&
+	       test_bit(idx - map->base, map->bits);
 }
 
-/* par_map, with the xarray's lock held. */
-static inline struct par_map *par_map_locked(void)
+/* Mark the block @idx of @pn as having a chunk, or not. */
+static void par_map_assign(struct par_node *pn, unsigned long idx, bool set)
 {
-	return rcu_dereference_protected(par_map,
-					 lockdep_is_held(&par_chunks.xa_lock));
+	struct par_map *map;
+
+	map = rcu_dereference_protected(pn->map,
+					lockdep_is_held(&par_chunks.xa_lock));
+	if (set)
+		set_bit(idx - map->base, map->bits);
+	else
+		clear_bit(idx - map->base, map->bits);
 }
 
-/* Make par_map cover the block of @pfn. Process context. */
-static int par_map_cover(unsigned long pfn)
+/* Make the map of @pn cover the block of @pfn. Under pn->mutex. */
+static int par_map_cover(struct par_node *pn, unsigned long pfn)
 {
-	unsigned long idx = pfn >> PAR_CHUNK_ORDER, end = pfn + 1, nbits;
+	unsigned long idx = pfn >> PAR_CHUNK_ORDER, start, end, b;
 	struct par_map *old, *map;
-	int nid, err = 0;
 
-	mutex_lock(&par_map_mutex);
-	old = rcu_dereference_protected(par_map, lockdep_is_held(&par_map_mutex));
-	if (old && idx < old->nbits)
-		goto out;
-	for_each_node_state(nid, N_MEMORY)
-		end = max(end, node_end_pfn(nid));
-	nbits = DIV_ROUND_UP(end, PAR_CHUNK_PAGES);
-	map = kvzalloc(struct_size(map, bits, BITS_TO_LONGS(nbits)), GFP_KERNEL);
-	if (!map) {
-		err = -ENOMEM;
-		goto out;
+	old = rcu_dereference_protected(pn->map, lockdep_is_held(&pn->mutex));
+	if (old && idx >= old->base && idx - old->base < old->nbits)
+		return 0;
+	start = min(node_start_pfn(pn->nid), pfn) >> PAR_CHUNK_ORDER;
+	end = DIV_ROUND_UP(max(node_end_pfn(pn->nid), pfn + 1), PAR_CHUNK_PAGES);
+	if (old) {
+		start = min(start, old->base);
+		end = max(end, old->base + old->nbits);
 	}
-	map->nbits = nbits;
+	map = kvzalloc(struct_size(map, bits, BITS_TO_LONGS(end - start)),
+		       GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	map->base = start;
+	map->nbits = end - start;
 	xa_lock(&par_chunks);
 	if (old)
-		bitmap_copy(map->bits, old->bits, old->nbits);
-	rcu_assign_pointer(par_map, map);
+		for_each_set_bit(b, old->bits, old->nbits)
+			set_bit(b + old->base - start, map->bits);
+	rcu_assign_pointer(pn->map, map);
 	xa_unlock(&par_chunks);
 	if (old)
 		kvfree_rcu(old, rcu);
-out:
-	mutex_unlock(&par_map_mutex);
-	return err;
+	return 0;
 }
 
 static inline struct par_pdesc *par_pdesc_of(struct par_chunk *chunk,
@@ -716,7 +725,7 @@ static int par_add_chunk(struct par_node *pn)
 		kfree(chunk);
 		return -EINVAL;
 	}
-	err = par_map_cover(pfn);
+	err = par_map_cover(pn, pfn);
 	if (err) {
 		__free_pages(page, PAR_CHUNK_ORDER);
 		kfree(chunk);
@@ -738,8 +747,7 @@ static int par_add_chunk(struct par_node *pn)
 	old = __xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, GFP_KERNEL);
 	err = xa_err(old);
 	if (!err)
-		set_bit(pfn >> PAR_CHUNK_ORDER,
-			par_map_locked()->bits);
+		par_map_assign(pn, pfn >> PAR_CHUNK_ORDER, true);
 	xa_unlock(&par_chunks);
 	/*
 	 * Every page leaves its chunk through par_chunk_put(), so the block
@@ -842,7 +850,7 @@ static void par_reap_fn(struct work_struct *work)
 		/* The index may already name a newer chunk of the same block. */
 		xa_lock(&par_chunks);
 		if (__xa_cmpxchg(&par_chunks, idx, chunk, NULL, 0) == chunk)
-			clear_bit(idx, par_map_locked()->bits);
+			par_map_assign(par_nodes[chunk->nid], idx, false);
 		xa_unlock(&par_chunks);
 		kfree_rcu(chunk, rcu);
 	}

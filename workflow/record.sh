@@ -2,7 +2,8 @@
 # Records of checks that are too slow for CI (make gates, for example).
 # A record holds the result of one run, keyed by a hash of what that run
 # checked: the patches of the series (not the cover letter, which carries
-# only text and numbers) and the workflow files that define the check.
+# only text and numbers, nor the commit id on each patch's first line) and
+# the workflow files that define the check.
 # CI cannot rerun such a check, so it proves with "check" that the last
 # green run belongs to exactly the patches it tests.
 #   record.sh key NAME           print the key for the current tree
@@ -13,7 +14,7 @@
 #                                and for the current key
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-REC=$TOP/workflow/records
+REC=${RECORDS:-$TOP/workflow/records}
 # The workflow files that define each check, besides patches/.
 inputs() { # name
 	case $1 in
@@ -29,7 +30,10 @@ key() { # name
 		cd "$TOP"
 		for f in patches/*.patch $(inputs "$1"); do
 			case $f in patches/0000-cover-letter.patch) continue ;; esac
-			printf '%s %s\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$f"
+			# Without format-patch's "From <commit>" line: the same
+			# patch exported from another branch keeps its key.
+			printf '%s %s\n' "$(sed '1{/^From [0-9a-f]\{40\} /d}' "$f" |
+				sha256sum | cut -d' ' -f1)" "$f"
 		done
 	) | sha256sum | cut -d' ' -f1
 }

@@ -59,6 +59,18 @@ stage "per-patch gate record, checkpatch"
 # warning, checkpatch --codespell, kernel-doc, W=1, sparse, tools, and the
 # configuration builds (feature off, SYSFS=n, SMP=n).
 "$W/record.sh" check gates; result "make gates passed for exactly these patches and gate scripts" $?
+# The check itself fails on a red record, one for other patches, or none.
+rtmp=$(mktemp -d)
+if [ -f "$TOP/workflow/records/gates.record" ]; then
+	sed 's/^result: pass$/result: fail/' "$TOP/workflow/records/gates.record" > "$rtmp/gates.record"
+	! RECORDS=$rtmp "$W/record.sh" check gates >/dev/null; r1=$?
+	sed 's/^key: .*/key: 0000/' "$TOP/workflow/records/gates.record" > "$rtmp/gates.record"
+	! RECORDS=$rtmp "$W/record.sh" check gates >/dev/null; r2=$?
+	rm -f "$rtmp/gates.record"
+	! RECORDS=$rtmp "$W/record.sh" check gates >/dev/null; r3=$?
+	result "the record check refuses a red, a foreign and a missing record" $((r1 | r2 | r3))
+fi
+rm -rf "$rtmp"
 # checkpatch --strict on every patch again: it costs seconds.
 out=$("$W/checkpatch.sh"); echo "$out" | grep -E '^(ok|not ok) '
 lines "$out" "checkpatch"
