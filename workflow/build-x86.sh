@@ -11,22 +11,25 @@ mkdir -p "$OUT"
 frag=$TOP/workflow/x86_64.config
 cd "$KSRC"
 mk() { make -s -j"$(nproc)" O="$OUT" ARCH=x86_64 CC="ccache gcc" "$@"; }
-# Regenerate the config only when the fragment changed.
-if ! cmp -s "$frag" "$OUT/.fragment" 2>/dev/null || [ ! -f "$OUT/.config" ]; then
+# Every line of the fragment, missing from $OUT/.config.
+missing_lines() {
+	local l
+	while IFS= read -r l; do
+		case $l in CONFIG_*=*) grep -qx "$l" "$OUT/.config" 2>/dev/null || echo "$l" ;; esac
+	done < "$frag"
+}
+# Regenerate the config when the fragment changed or the config lost one
+# of its lines (gates.sh builds earlier patches in this directory, whose
+# olddefconfig drops the options that later patches add).
+if ! cmp -s "$frag" "$OUT/.fragment" 2>/dev/null || [ ! -f "$OUT/.config" ] ||
+   [ -n "$(missing_lines)" ]; then
 	log "configuring (tinyconfig + $(basename "$frag"))"
 	mk tinyconfig >/dev/null
 	KCONFIG_CONFIG="$OUT/.config" scripts/kconfig/merge_config.sh -m -O "$OUT" \
 		"$OUT/.config" "$frag" >/dev/null
 	mk olddefconfig >/dev/null
-	missing=0
-	while IFS= read -r l; do
-		case $l in CONFIG_*=*) ;; *) continue ;; esac
-		if ! grep -qx "$l" "$OUT/.config"; then
-			log "config: $l did not stick"
-			missing=1
-		fi
-	done < "$frag"
-	[ $missing -eq 0 ] || die "config fragment not fully applied"
+	lost=$(missing_lines)
+	[ -z "$lost" ] || die "config fragment not fully applied: $(echo "$lost" | paste -sd' ')"
 	cp "$frag" "$OUT/.fragment"
 fi
 mk olddefconfig >/dev/null
