@@ -310,13 +310,18 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	par_free_list(&held);
 }
 
-/* Empty the reserve; true if @victim was handed out on the way. */
+/*
+ * Empty the reserve; true if @victim was handed out on the way. On one CPU:
+ * a refill moves pool pages into the cache of the CPU that allocates, and
+ * a drain that migrated would leave them in the cache it left.
+ */
 static bool par_drain_reserve(struct kunit *test, struct page *victim,
 			      struct list_head *held)
 {
 	bool seen = false;
 	int i;
 
+	migrate_disable();
 	for (i = 0; i < 4 * PAR_TEST_PAGES * MAX_NUMNODES; i++) {
 		struct page *page = alloc_page_atomic_quality(GFP_ATOMIC);
 
@@ -330,6 +335,7 @@ static bool par_drain_reserve(struct kunit *test, struct page *victim,
 			seen = true;
 		list_add(&page->lru, held);
 	}
+	migrate_enable();
 	return seen;
 }
 
