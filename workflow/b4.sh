@@ -17,6 +17,7 @@
 # every mail. Prints one ok/not ok line per check.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
+trap 'echo "b4.sh: line $LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 . "${SERIES_CONF:-$TOP/workflow/series.conf}"
 "$TOP/workflow/deps.sh" b4
 OUTD=$BUILD/b4-out

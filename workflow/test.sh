@@ -103,8 +103,13 @@ stage "make send-prep (b4), throwaway sender"
 b4_out=$(SENDER="Throwaway Sender <throwaway@example.invalid>" "$W/b4.sh" 2>&1)
 b4_rc=$?
 echo "$b4_out" | grep -E '^(ok|not ok) b4 '
+if [ $b4_rc -ne 0 ]; then
+	# Show why: b4.sh stopped or a check failed.
+	echo "make send-prep exited $b4_rc; its last lines:"
+	echo "$b4_out" | tail -n 40 | sed 's/^/# /'
+	echo "$b4_out" | grep -q '^not ok ' || b4_out="not ok b4 ran to its checks"
+fi
 lines "$b4_out" "make send-prep"
-[ $b4_rc -eq 0 ] || echo "$b4_out" | grep -q '^not ok ' || result "make send-prep" 1
 
 stage "htmldocs, base and series"
 "$W/htmldocs.sh"; result "htmldocs: the series adds no Sphinx warning" $?
