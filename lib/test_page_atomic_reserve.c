@@ -340,11 +340,24 @@ static int test_poison(void)
 		free_page_atomic_quality(page);
 		return TEST_FAIL;
 	}
+	/*
+	 * The reserve keeps the page: this is the write after free to catch.
+	 * It is held pending until the write is done, so that the write
+	 * cannot land on a page the reserve has handed to someone else.
+	 */
+	page_atomic_reserve_hold_pending(true);
 	free_page_atomic_quality(page);
-	/* The reserve keeps the page: this is the write after free to catch. */
+	page_atomic_reserve_flush();
+	if (page_atomic_reserve_page_state(page) != PAR_PENDING) {
+		page_atomic_reserve_hold_pending(false);
+		pr_err("poison: freed page not held pending\n");
+		return TEST_FAIL;
+	}
 	addr = kmap_local_page(page);
 	WRITE_ONCE(addr[123], 0x42);
 	kunmap_local(addr);
+	page_atomic_reserve_hold_pending(false);
+	page_atomic_reserve_flush();
 	pr_info("poison: wrote to pfn %#lx after free\n", page_to_pfn(page));
 	return TEST_PASS;
 }
@@ -359,11 +372,12 @@ static int test_exclusive(void)
 	}
 	get_page(page);
 	free_page_atomic_quality(page);
-	if (page_atomic_reserve_page_state(page) != PAR_QUARANTINE) {
-		pr_err("exclusive: shared page not quarantined\n");
+	/* Reported, and it left the reserve: the last put_page() frees it. */
+	if (page_atomic_reserve_page_state(page) != PAR_NOT_RESERVED) {
+		pr_err("exclusive: shared page did not leave the reserve\n");
+		put_page(page);
 		return TEST_FAIL;
 	}
-	/* The quarantine keeps its reference. */
 	put_page(page);
 	pr_info("exclusive: pfn %#lx freed with an extra reference\n",
 		page_to_pfn(page));

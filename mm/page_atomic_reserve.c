@@ -42,6 +42,7 @@
 #include <linux/gfp.h>
 #include <linux/highmem.h>
 #include <linux/init.h>
+#include <linux/irq_work.h>
 #include <linux/jump_label.h>
 #include <linux/list.h>
 #include <linux/llist.h>
@@ -58,6 +59,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/topology.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
@@ -121,6 +123,7 @@ struct par_node {
 	unsigned long target;
 	unsigned long low;
 	struct work_struct work;
+	struct irq_work kick;		/* queues @work from any context */
 	struct par_counters __percpu *stats;
 	struct par_map __rcu *map;	/* replaced under @mutex */
 	int nid;
@@ -143,16 +146,32 @@ static DEFINE_MUTEX(par_global_mutex);	/* pcp_high, the static key */
 static unsigned int par_pcp_high __read_mostly = 16;
 /* The pool is refilled when it drops below this percentage of its target. */
 static unsigned int par_low_percent __read_mostly = 50;
+
+/* The refill threshold: at least one page, so that an empty pool kicks. */
+static unsigned long par_low(unsigned long target, unsigned int percent)
+{
+	return DIV_ROUND_UP(target * percent, 100);
+}
+
 /* Sizes from the atomic_reserve= boot parameter; ULONG_MAX: not given. */
 static unsigned long par_boot_pages[MAX_NUMNODES] __initdata = {
 	[0 ... MAX_NUMNODES - 1] = ULONG_MAX
 };
 
 static bool par_refill_paused;
+static bool par_pending_held;
 static bool par_ready;
 
 static void par_reap_fn(struct work_struct *work);
 static DECLARE_WORK(par_reap_work, par_reap_fn);
+
+static void par_reap_kick_fn(struct irq_work *kick)
+{
+	if (likely(par_wq))
+		queue_work(par_wq, &par_reap_work);
+}
+
+static struct irq_work par_reap_kick = IRQ_WORK_INIT_HARD(par_reap_kick_fn);
 
 static inline void par_count(struct par_node *pn, enum par_stat_item item)
 {
@@ -242,8 +261,9 @@ static unsigned long par_cached(int nid)
 	unsigned long sum = 0;
 	int cpu;
 
+	/* A CPU caches pages of its nearest node with memory. */
 	for_each_online_cpu(cpu)
-		if (cpu_to_node(cpu) == nid)
+		if (cpu_to_mem(cpu) == nid)
 			sum += READ_ONCE(per_cpu_ptr(&par_pcp, cpu)->count);
 	return sum;
 }
@@ -253,10 +273,26 @@ static unsigned long par_level(struct par_node *pn)
 	return READ_ONCE(pn->nr_pool) + par_cached(pn->nid);
 }
 
-static void par_kick(struct par_node *pn)
+/* Process context: run the node's work. */
+static void par_queue(struct par_node *pn)
 {
 	if (likely(par_wq))
 		queue_work(par_wq, &pn->work);
+}
+
+static void par_kick_fn(struct irq_work *kick)
+{
+	par_queue(container_of(kick, struct par_node, kick));
+}
+
+/*
+ * The caller's context: queue the node's work through a hard irq_work, so
+ * that a caller holding a lock that queue_work() and the wakeup of a worker
+ * take (a runqueue, pi or workqueue pool lock) cannot deadlock on it.
+ */
+static void par_kick(struct par_node *pn)
+{
+	irq_work_queue(&pn->kick);
 }
 
 /* Take the first ready page of the pool. Called with pn->lock held. */
@@ -282,12 +318,32 @@ static void par_quarantine(struct par_node *pn, struct page *page)
 	atomic_long_inc(&pn->nr_quarantine);
 }
 
+/*
+ * Report a misuse of @page. @ip is where it was freed, 0 when that is not
+ * known (the page allocator's free path, the refill work). Reports may come
+ * from the caller's context, under its locks: the console is left to a
+ * later, safe context, as kmemleak does.
+ */
 static void par_report(struct par_node *pn, struct page *page,
 		       struct par_pdesc *pd, const char *what, unsigned long ip)
 {
-	pr_err_ratelimited("%s: pfn %#lx node %d owner %pS freed by %pS\n",
-			   what, page_to_pfn(page), pn->nid,
-			   (void *)READ_ONCE(pd->owner), (void *)ip);
+	static DEFINE_RATELIMIT_STATE(rs, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	unsigned long flags;
+
+	if (!__ratelimit(&rs))
+		return;
+	local_irq_save(flags);
+	printk_deferred_enter();
+	if (ip)
+		pr_err("%s: pfn %#lx node %d owner %pS freed by %pS\n", what,
+		       page_to_pfn(page), pn->nid, (void *)READ_ONCE(pd->owner),
+		       (void *)ip);
+	else
+		pr_err("%s: pfn %#lx node %d owner %pS\n", what,
+		       page_to_pfn(page), pn->nid, (void *)READ_ONCE(pd->owner));
+	printk_deferred_exit();
+	local_irq_restore(flags);
 }
 
 /*
@@ -314,27 +370,35 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 	return pcp->count;
 }
 
-/* The local node is empty: take a single page from another node. */
+/*
+ * The local node is empty: take a single page from the nearest node that
+ * has one. A race that empties that node first makes this miss, and the
+ * caller falls back to the page allocator.
+ */
 static struct page *par_take_remote(int local)
 {
-	struct page *page = NULL;
+	int nid, best = NUMA_NO_NODE;
+	struct par_node *pn;
+	struct page *page;
 	bool kick;
-	int nid;
 
 	for_each_node_state(nid, N_MEMORY) {
-		struct par_node *pn = par_nodes[nid];
-
+		pn = par_nodes[nid];
 		if (nid == local || !pn || !READ_ONCE(pn->nr_pool))
 			continue;
-		raw_spin_lock(&pn->lock);
-		page = par_pool_pop(pn);
-		kick = pn->nr_pool < pn->low;
-		raw_spin_unlock(&pn->lock);
-		if (kick)
-			par_kick(pn);
-		if (page)
-			break;
+		if (best == NUMA_NO_NODE ||
+		    node_distance(local, nid) < node_distance(local, best))
+			best = nid;
 	}
+	if (best == NUMA_NO_NODE)
+		return NULL;
+	pn = par_nodes[best];
+	raw_spin_lock(&pn->lock);
+	page = par_pool_pop(pn);
+	kick = pn->nr_pool < pn->low;
+	raw_spin_unlock(&pn->lock);
+	if (kick)
+		par_kick(pn);
 	return page;
 }
 
@@ -357,7 +421,7 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 	int nid;
 
 	/* Reserve pages are unaccounted lowmem pages of any node. */
-	if (gfp & (__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT | __GFP_THISNODE))
+	if (gfp & PAR_GFP_BYPASS)
 		return NULL;
 
 	local_irq_save(flags);
@@ -407,7 +471,7 @@ void page_atomic_reserve_fallback(struct page *page, gfp_t gfp)
 
 	if (!pn)
 		return;
-	par_count(pn, PAR_STAT_FALLBACK);
+	par_count(pn, gfp & PAR_GFP_BYPASS ? PAR_STAT_BYPASS : PAR_STAT_FALLBACK);
 	if (!page)
 		par_count(pn, PAR_STAT_FAIL);
 	trace_page_atomic_reserve_alloc(page, gfp, nid, page ? PAR_TRACE_FALLBACK :
@@ -419,9 +483,8 @@ static void par_chunk_put(struct par_chunk *chunk)
 {
 	if (atomic_dec_and_test(&chunk->live)) {
 		llist_add(&chunk->dead, &par_dead_chunks);
-		/* From NMI (free_pages_nolock()), the next reap takes it. */
-		if (likely(par_wq) && !in_nmi())
-			queue_work(par_wq, &par_reap_work);
+		/* Any context, NMI (free_pages_nolock()) included. */
+		irq_work_queue(&par_reap_kick);
 	}
 }
 
@@ -445,6 +508,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	unsigned long flags;
 	const char *what = NULL;
 	gfp_t quality;
+	int refs;
 
 	rcu_read_lock();
 	chunk = par_maybe_reserve(page) ? par_chunk_of(page) : NULL;
@@ -475,8 +539,9 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	/* FREEING: the page, and so its chunk, stay ours. */
 
 	quality = READ_ONCE(pd->gfp);
+	refs = page_ref_count(page);
 	if (quality & __GFP_EXCLUSIVE) {
-		if (page_ref_count(page) != 1)
+		if (refs != 1)
 			what = "exclusive page freed with extra references";
 		else if (folio_mapped(page_folio(page)))
 			what = "exclusive page freed while mapped";
@@ -484,16 +549,28 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	if (what) {
 		par_report(pn, page, pd, what, ip);
 		par_count(pn, PAR_STAT_EXCLUSIVE);
+	}
+	if (what && refs == 1) {
+		/* Mapped with no reference of its own: never free it. */
 		par_count(pn, PAR_STAT_QUARANTINED);
 		WRITE_ONCE(pd->state, PAR_QUARANTINE);
 		par_quarantine(pn, page);
 		return true;
 	}
 
-	if (page_ref_count(page) != 1) {
-		/* Still used elsewhere: it leaves the reserve. */
+	if (refs != 1) {
+		/*
+		 * Still used elsewhere: it leaves the reserve. The other
+		 * reference may be a second owner, or a transient speculative
+		 * one (a page cache lookup or a GUP-fast walk holding a stale
+		 * pointer), which cannot be told apart here: either way the
+		 * reserve never reuses the page, and it is freed with its
+		 * last reference, so nothing is lost. An exclusive page is
+		 * counted as a violation only, not as released as well.
+		 */
 		WRITE_ONCE(pd->state, PAR_NOT_RESERVED);
-		par_count(pn, PAR_STAT_RELEASED);
+		if (!what)
+			par_count(pn, PAR_STAT_RELEASED);
 		par_chunk_put(chunk);
 		/*
 		 * The caller drops its reference as for any other page, in a
@@ -713,7 +790,11 @@ static int par_add_chunk(struct par_node *pn)
 	chunk = kzalloc_node(sizeof(*chunk), GFP_KERNEL, pn->nid);
 	if (!chunk)
 		return -ENOMEM;
-	page = alloc_pages_node(pn->nid, GFP_KERNEL | __GFP_THISNODE |
+	/*
+	 * __GFP_ZERO, not a clear_highpage() of our own: with init_on_alloc=1
+	 * the page allocator zeroes anyway, and a page is then zeroed once.
+	 */
+	page = alloc_pages_node(pn->nid, GFP_KERNEL | __GFP_THISNODE | __GFP_ZERO |
 				__GFP_NORETRY | __GFP_NOWARN, PAR_CHUNK_ORDER);
 	if (!page) {
 		kfree(chunk);
@@ -738,7 +819,6 @@ static int par_add_chunk(struct par_node *pn)
 	for (i = 0; i < PAR_CHUNK_PAGES; i++) {
 		struct page *p = pfn_to_page(pfn + i);
 
-		clear_highpage(p);
 		chunk->pd[i].state = PAR_POOL;
 		set_page_private(p, (unsigned long)&chunk->pd[i]);
 		list_add_tail(&p->lru, &ready);
@@ -797,7 +877,7 @@ static void par_node_work(struct work_struct *work)
 	u64 start = ktime_get_ns(), ns;
 
 	mutex_lock(&pn->mutex);
-	zeroed = par_process_pending(pn);
+	zeroed = READ_ONCE(par_pending_held) ? 0 : par_process_pending(pn);
 	returned = par_trim(pn);
 	added = par_refill(pn);
 	mutex_unlock(&pn->mutex);
@@ -911,7 +991,7 @@ int page_atomic_reserve_resize(int nid, unsigned long pages)
 	mutex_lock(&pn->mutex);
 	old = pn->target;
 	WRITE_ONCE(pn->target, pages);
-	WRITE_ONCE(pn->low, pages * READ_ONCE(par_low_percent) / 100);
+	WRITE_ONCE(pn->low, par_low(pages, READ_ONCE(par_low_percent)));
 	if (pages > old)
 		par_update_key();
 	if (pages < old) {
@@ -921,7 +1001,7 @@ int page_atomic_reserve_resize(int nid, unsigned long pages)
 	mutex_unlock(&pn->mutex);
 
 	if (pages > old)
-		par_kick(pn);
+		par_queue(pn);
 	else if (!pages)
 		par_update_key();
 	return 0;
@@ -968,9 +1048,9 @@ int page_atomic_reserve_set_low_percent(unsigned int percent)
 		if (!pn)
 			continue;
 		mutex_lock(&pn->mutex);
-		WRITE_ONCE(pn->low, pn->target * percent / 100);
+		WRITE_ONCE(pn->low, par_low(pn->target, percent));
 		mutex_unlock(&pn->mutex);
-		par_kick(pn);
+		par_queue(pn);
 	}
 	return 0;
 }
@@ -1041,11 +1121,17 @@ void page_atomic_reserve_flush(void)
 
 	if (!par_wq)
 		return;
+	/* Kicks from atomic context may still wait for their irq_work. */
 	for_each_node(nid)
 		if (par_nodes[nid])
-			par_kick(par_nodes[nid]);
+			irq_work_sync(&par_nodes[nid]->kick);
+	for_each_node(nid)
+		if (par_nodes[nid])
+			par_queue(par_nodes[nid]);
 	flush_workqueue(par_wq);
-	/* Reaping may have been queued by the node work. */
+	/* Chunks may have died before or during the node work: reap them. */
+	irq_work_sync(&par_reap_kick);
+	queue_work(par_wq, &par_reap_work);
 	flush_workqueue(par_wq);
 }
 EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_flush, "PAGE_ATOMIC_RESERVE_TEST");
@@ -1098,6 +1184,17 @@ void page_atomic_reserve_pause_refill(bool pause)
 	WRITE_ONCE(par_refill_paused, pause);
 }
 
+/*
+ * Test support: keep pages that were given back pending, neither checked
+ * nor reused, so that a test that writes to a page after giving it back
+ * writes to memory no one else can have been handed.
+ */
+void page_atomic_reserve_hold_pending(bool hold)
+{
+	WRITE_ONCE(par_pending_held, hold);
+}
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_hold_pending, "PAGE_ATOMIC_RESERVE_TEST");
+
 /* Test support: the recorded owner of a reserve page. */
 unsigned long page_atomic_reserve_owner(struct page *page)
 {
@@ -1137,7 +1234,7 @@ static int par_parse_sizes(const char *str, unsigned long *pages, bool apply)
 	if (!str || !*str)
 		return -EINVAL;
 	if (!strchr(str, ':')) {
-		if (kstrtoul(str, 0, &v))
+		if (kstrtoul(str, 10, &v))
 			return -EINVAL;
 		for (i = 0; apply && i < MAX_NUMNODES; i++)
 			pages[i] = v;
@@ -1156,8 +1253,8 @@ static int par_parse_sizes(const char *str, unsigned long *pages, bool apply)
 		if (!colon)
 			return -EINVAL;
 		*colon = '\0';
-		if (kstrtouint(buf, 0, &nid) || nid >= MAX_NUMNODES ||
-		    kstrtoul(colon + 1, 0, &v))
+		if (kstrtouint(buf, 10, &nid) || nid >= MAX_NUMNODES ||
+		    kstrtoul(colon + 1, 10, &v))
 			return -EINVAL;
 		if (apply)
 			pages[nid] = v;
@@ -1196,7 +1293,7 @@ static int __init par_init(void)
 {
 	int nid, ret;
 
-	par_wq = alloc_workqueue("atomic_reserve", WQ_UNBOUND, 0);
+	par_wq = alloc_workqueue("atomic_reserve", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!par_wq)
 		return -ENOMEM;
 
@@ -1217,6 +1314,7 @@ static int __init par_init(void)
 		INIT_LIST_HEAD(&pn->pending);
 		mutex_init(&pn->mutex);
 		INIT_WORK(&pn->work, par_node_work);
+		pn->kick = IRQ_WORK_INIT_HARD(par_kick_fn);
 		pn->nid = nid;
 		par_nodes[nid] = pn;
 	}

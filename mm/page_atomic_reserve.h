@@ -14,6 +14,9 @@
 
 struct page;
 
+/* Requests the reserve does not serve: its pages are unaccounted, any node. */
+#define PAR_GFP_BYPASS	(__GFP_DMA | __GFP_DMA32 | __GFP_ACCOUNT | __GFP_THISNODE)
+
 /* Fill a page with @c in the caller's context. */
 static inline void page_atomic_reserve_fill(struct page *page, int c)
 {
@@ -27,6 +30,7 @@ enum par_stat_item {
 	PAR_STAT_HIT,		/* served from the reserve */
 	PAR_STAT_HIT_ZERO,	/* ... of which asked for __GFP_ZERO */
 	PAR_STAT_FALLBACK,	/* reserve empty: went to the page allocator */
+	PAR_STAT_BYPASS,	/* not for the reserve: went to the page allocator */
 	PAR_STAT_FAIL,		/* ... and the page allocator failed too */
 	PAR_STAT_FREED,		/* given back with free_page_atomic_quality() */
 	PAR_STAT_RELEASED,	/* left the reserve: shared when freed, or put_page() */
@@ -122,6 +126,7 @@ unsigned long page_atomic_reserve_chunk_pfn(struct page *page);
 unsigned long page_atomic_reserve_nr_chunks(void);
 unsigned long page_atomic_reserve_owner(struct page *page);
 void page_atomic_reserve_pause_refill(bool pause);
+void page_atomic_reserve_hold_pending(bool hold);
 struct page *page_atomic_reserve_peek(int nid);
 #else
 static inline bool page_atomic_reserve_active(void)

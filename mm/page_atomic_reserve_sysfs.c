@@ -109,6 +109,7 @@ PAR_STAT(outstanding, PAR_LEVEL_OUTSTANDING);
 PAR_STAT(hits, PAR_STAT_HIT);
 PAR_STAT(hits_zero, PAR_STAT_HIT_ZERO);
 PAR_STAT(fallbacks, PAR_STAT_FALLBACK);
+PAR_STAT(bypassed, PAR_STAT_BYPASS);
 PAR_STAT(failures, PAR_STAT_FAIL);
 PAR_STAT(freed, PAR_STAT_FREED);
 PAR_STAT(released, PAR_STAT_RELEASED);
@@ -133,6 +134,7 @@ static struct attribute *par_stats_attrs[] = {
 	&par_stat_hits.attr.attr,
 	&par_stat_hits_zero.attr.attr,
 	&par_stat_fallbacks.attr.attr,
+	&par_stat_bypassed.attr.attr,
 	&par_stat_failures.attr.attr,
 	&par_stat_freed.attr.attr,
 	&par_stat_released.attr.attr,
@@ -169,7 +171,7 @@ static ssize_t size_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned long pages;
 	int err;
 
-	err = kstrtoul(buf, 0, &pages);
+	err = kstrtoul(buf, 10, &pages);
 	if (err)
 		return err;
 	err = page_atomic_reserve_resize(par_kobj_nid(kobj), pages);
@@ -206,7 +208,7 @@ static ssize_t pcp_high_store(struct kobject *kobj, struct kobj_attribute *attr,
 	unsigned int v;
 	int err;
 
-	err = kstrtouint(buf, 0, &v);
+	err = kstrtouint(buf, 10, &v);
 	if (err)
 		return err;
 	err = page_atomic_reserve_set_pcp_high(v);
@@ -226,7 +228,7 @@ static ssize_t low_percent_store(struct kobject *kobj,
 	unsigned int v;
 	int err;
 
-	err = kstrtouint(buf, 0, &v);
+	err = kstrtouint(buf, 10, &v);
 	if (err)
 		return err;
 	err = page_atomic_reserve_set_low_percent(v);

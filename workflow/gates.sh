@@ -59,7 +59,7 @@ build() { # um|x86 config
 		mk_um olddefconfig >/dev/null && mk_um -j"$(nproc)" > "$log" 2>&1
 	else
 		mk_x86 olddefconfig >/dev/null && mk_x86 -j"$(nproc)" bzImage modules > "$log" 2>&1
-	fi || { grep -E 'error|warning' "$log" | head -n 10; return 1; }
+	fi || { grep -iE 'error|warning' "$log" | head -n 10; return 1; }
 	! grep -E 'warning:' "$log" | head -n 10 | grep .
 }
 # Warnings of W=1 and sparse in @files, one per line, without line numbers.

@@ -94,7 +94,7 @@ for f in "$root/stats/"*; do mode_is "$f" 444 || bad=1; done
 check "node size 0644, max_size and every stats file 0444" [ $bad -eq 0 ]
 nstats=0
 for f in "$root/stats/"*; do [ -f "$f" ] && nstats=$((nstats + 1)); done
-check "stats has 22 files" [ $nstats -eq 22 ]
+check "stats has 23 files" [ $nstats -eq 23 ]
 
 # Bad input: -EINVAL for non-numbers, -ERANGE out of range, nothing changes.
 max=$(cat "$root/$node/max_size")
@@ -128,8 +128,9 @@ check "every file reads back one number" [ $bad -eq 0 ]
 # Good input.
 check "pcp_high: 8 accepted" accepts "$root/pcp_high" 8
 check "low_percent: 75 accepted" accepts "$root/low_percent" 75
-printf "%s" 0x80 > "$root/$node/size"
-check "size: 0x80 accepted as 128" [ "$(cat "$root/$node/size")" = 128 ]
+check "size: '0x80' -> EINVAL (decimal)" rejects "$root/$node/size" 0x80 "Invalid argument"
+printf "%s" 0128 > "$root/$node/size"
+check "size: '0128' accepted as 128" [ "$(cat "$root/$node/size")" = 128 ]
 
 # Resize up: the refill work reaches the size. Large enough that what the
 # rest of the system allocates meanwhile does not hide the shrink below.
