@@ -943,11 +943,11 @@ static int test_bench(void)
 	}
 	bench_report(b, cpulist);
 	st1.events[PAR_STAT_ZEROED] -= st0.events[PAR_STAT_ZEROED];
-	st1.events[PAR_STAT_WORK_NS] -= st0.events[PAR_STAT_WORK_NS];
-	pr_info("bench: refill work_ns=%lu pages_zeroed=%lu ns_per_page=%lu\n",
-		st1.events[PAR_STAT_WORK_NS], st1.events[PAR_STAT_ZEROED],
+	st1.work_ns -= st0.work_ns;
+	pr_info("bench: refill work_ns=%llu pages_zeroed=%lu ns_per_page=%llu\n",
+		st1.work_ns, st1.events[PAR_STAT_ZEROED],
 		st1.events[PAR_STAT_ZEROED] ?
-		st1.events[PAR_STAT_WORK_NS] / st1.events[PAR_STAT_ZEROED] : 0);
+		div64_ul(st1.work_ns, st1.events[PAR_STAT_ZEROED]) : 0);
 out_free:
 	for_each_possible_cpu(cpu) {
 		struct bench_floor *f = per_cpu_ptr(&bench_floor, cpu);

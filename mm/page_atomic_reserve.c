@@ -37,6 +37,7 @@
 
 #define pr_fmt(fmt) "atomic_reserve: " fmt
 
+#include <linux/atomic.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
@@ -119,12 +120,13 @@ struct par_node {
 	unsigned long nr_pending;
 	atomic_long_t nr_quarantine;	/* pages kept out of use for good */
 
-	struct mutex mutex;		/* serialises resizing and the work */
-	unsigned long target;
-	unsigned long low;
+	struct mutex mutex;		/* serialises shrinking and the work */
+	unsigned long target;		/* written under @lock */
+	unsigned long low;		/* written under @lock */
 	struct work_struct work;
 	struct irq_work kick;		/* queues @work from any context */
 	struct par_counters __percpu *stats;
+	atomic64_t work_ns;		/* the work's run time */
 	struct par_map __rcu *map;	/* replaced under @mutex */
 	int nid;
 };
@@ -347,19 +349,25 @@ static void par_report(struct par_node *pn, struct page *page,
 }
 
 /*
- * Front cache miss: move a batch of ready pages of the local node into the
- * cache. Interrupts are disabled by the caller.
+ * Front cache miss: move ready pages of the local node into the cache.
+ * Interrupts are disabled by the caller.
  */
 static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 {
 	struct par_node *pn = par_nodes[nid];
-	unsigned int batch = max(READ_ONCE(par_pcp_high) / 2, 1U);
+	unsigned int batch;
 	bool kick;
 
 	if (!pn)
 		return false;
 
 	raw_spin_lock(&pn->lock);
+	/*
+	 * Fill the cache to its capacity; but hand the pages of a node being
+	 * emptied out one at a time, so that none is left in a cache that
+	 * page_atomic_reserve_resize() already drained.
+	 */
+	batch = pn->target ? READ_ONCE(par_pcp_high) : 1;
 	while (pcp->count < batch && pn->nr_pool)
 		pcp->pages[pcp->count++] = par_pool_pop(pn);
 	kick = pn->nr_pool < pn->low;
@@ -436,8 +444,13 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 				break;
 		}
 		pd = (struct par_pdesc *)page_private(page);
-		if (cmpxchg(&pd->state, PAR_POOL, PAR_OWNED) == PAR_POOL)
-			break;
+		if (cmpxchg(&pd->state, PAR_POOL, PAR_OWNED) == PAR_POOL) {
+			if (likely(!PageHWPoison(page)))
+				break;
+			/* memory_failure() hit it while it was ready. */
+			WRITE_ONCE(pd->state, PAR_QUARANTINE);
+			par_count(par_nodes[page_to_nid(page)], PAR_STAT_QUARANTINED);
+		}
 		/* A bad free marked it while it was ready: keep it out. */
 		par_quarantine(par_nodes[page_to_nid(page)], page);
 	}
@@ -476,6 +489,23 @@ void page_atomic_reserve_fallback(struct page *page, gfp_t gfp)
 		par_count(pn, PAR_STAT_FAIL);
 	trace_page_atomic_reserve_alloc(page, gfp, nid, page ? PAR_TRACE_FALLBACK :
 					PAR_TRACE_FAIL);
+}
+
+/*
+ * A page that the reserve holds, ready or pending, was freed by someone:
+ * mark it, and whoever takes it next keeps it out of use. The work may
+ * make a pending page ready meanwhile (@old is then stale): follow it
+ * until the mark is set or the page is no longer the reserve's.
+ */
+static void par_mark(struct par_node *pn, struct par_pdesc *pd,
+		     unsigned int old)
+{
+	while (old == PAR_POOL || old == PAR_PENDING) {
+		if (try_cmpxchg(&pd->state, &old, PAR_QUARANTINE)) {
+			par_count(pn, PAR_STAT_QUARANTINED);
+			return;
+		}
+	}
 }
 
 /* Called when a page left the reserve for good. */
@@ -520,13 +550,8 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	pn = par_nodes[chunk->nid];
 	old = cmpxchg(&pd->state, PAR_OWNED, PAR_FREEING);
 	if (old != PAR_OWNED) {
-		/*
-		 * Freed twice, or never handed out. If it is ready or pending,
-		 * mark it: whoever takes it next keeps it out of use.
-		 */
-		if ((old == PAR_POOL || old == PAR_PENDING) &&
-		    cmpxchg(&pd->state, old, PAR_QUARANTINE) == old)
-			par_count(pn, PAR_STAT_QUARANTINED);
+		/* Freed twice, or never handed out. */
+		par_mark(pn, pd, old);
 		rcu_read_unlock();
 		if (old == PAR_NOT_RESERVED)
 			return false;
@@ -634,9 +659,7 @@ bool page_atomic_reserve_page_freed(struct page *page)
 		goto out;
 	}
 	ret = false;
-	if ((old == PAR_POOL || old == PAR_PENDING) &&
-	    cmpxchg(&pd->state, old, PAR_QUARANTINE) == old)
-		par_count(pn, PAR_STAT_QUARANTINED);
+	par_mark(pn, pd, old);
 	par_count(pn, PAR_STAT_INVALID_FREE);
 	par_report(pn, page, pd, "reserve page freed to the page allocator", 0);
 out:
@@ -698,7 +721,37 @@ static int par_cpu_dead(unsigned int cpu)
 	return 0;
 }
 
-/* Check and zero pending pages, then make them ready again. */
+/*
+ * What the page allocator's free path would find wrong with @page (see
+ * page_bad_reason()), its reference and page_pool's mark aside (page->lru,
+ * which the mark shares, is the reserve's): a given back page is reused as
+ * it is, and a flag, a mapping or a charge left on it would reach the next
+ * owner. A page memory_failure() hit must not be used again at all.
+ * Return: NULL for a good page, else the reason, for the report.
+ */
+static const char *par_page_bad(struct page *page)
+{
+	if (PageHWPoison(page))
+		return "hardware poisoned page given back";
+	if (atomic_read(&page->_mapcount) != -1)
+		return "page given back with nonzero mapcount";
+	if (page->mapping)
+		return "page given back with non-NULL mapping";
+	if (page->flags.f & PAGE_FLAGS_CHECK_AT_FREE)
+		return "page given back with PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+#ifdef CONFIG_MEMCG
+	if (page->memcg_data)
+		return "page given back still charged to a cgroup";
+#endif
+	return NULL;
+}
+
+/*
+ * Check and zero pending pages, then make them ready again. A page found in
+ * a state the page allocator would reject, or written to after a
+ * __GFP_POISON free, is reported and kept out of use for good, as
+ * bad_page() keeps such a page from the page allocator.
+ */
 static unsigned long par_process_pending(struct par_node *pn)
 {
 	LIST_HEAD(todo);
@@ -713,18 +766,23 @@ static unsigned long par_process_pending(struct par_node *pn)
 
 	list_for_each_entry_safe(page, next, &todo, lru) {
 		struct par_pdesc *pd = (struct par_pdesc *)page_private(page);
-		bool bad = false;
+		const char *bad;
 
 		list_del(&page->lru);
-		if (READ_ONCE(pd->gfp) & __GFP_POISON) {
+		bad = par_page_bad(page);
+		if (bad) {
+			par_count(pn, PAR_STAT_INVALID_FREE);
+		} else if (READ_ONCE(pd->gfp) & __GFP_POISON) {
 			void *addr = kmap_local_page(page);
 
-			bad = memchr_inv(addr, PAGE_POISON, PAGE_SIZE);
+			if (memchr_inv(addr, PAGE_POISON, PAGE_SIZE)) {
+				bad = "write after free";
+				par_count(pn, PAR_STAT_POISON);
+			}
 			kunmap_local(addr);
 		}
 		if (bad) {
-			par_report(pn, page, pd, "write after free", 0);
-			par_count(pn, PAR_STAT_POISON);
+			par_report(pn, page, pd, bad, 0);
 			if (xchg(&pd->state, PAR_QUARANTINE) != PAR_QUARANTINE)
 				par_count(pn, PAR_STAT_QUARANTINED);
 			par_quarantine(pn, page);
@@ -882,7 +940,7 @@ static void par_node_work(struct work_struct *work)
 	added = par_refill(pn);
 	mutex_unlock(&pn->mutex);
 	ns = ktime_get_ns() - start;
-	par_count_add(pn, PAR_STAT_WORK_NS, ns);
+	atomic64_add(ns, &pn->work_ns);
 	/* par_level() sums the per-CPU caches: only when someone listens. */
 	if (trace_page_atomic_reserve_refill_enabled())
 		trace_page_atomic_reserve_refill(pn->nid, zeroed, added,
@@ -941,8 +999,12 @@ static void par_reap_fn(struct work_struct *work)
  * page_atomic_reserve_max_pages - the largest reserve a node may have
  * @nid: the node
  *
- * Return: 1/PAR_MAX_FRACTION of the node's managed pages, 0 for a node
- * without memory.
+ * The refill allocates with GFP_KERNEL: only the zones up to ZONE_NORMAL
+ * count, not ZONE_MOVABLE (memory that hot-unplug and virtio-mem rely on
+ * being movable) or highmem, which it can never use.
+ *
+ * Return: 1/PAR_MAX_FRACTION of the managed pages of the node's zones that
+ * the refill can use, 0 for a node without memory.
  */
 unsigned long page_atomic_reserve_max_pages(int nid)
 {
@@ -952,7 +1014,7 @@ unsigned long page_atomic_reserve_max_pages(int nid)
 
 	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
 		return 0;
-	for (i = 0; i < MAX_NR_ZONES; i++) {
+	for (i = 0; i <= gfp_zone(GFP_KERNEL); i++) {
 		zone = &NODE_DATA(nid)->node_zones[i];
 		managed += zone_managed_pages(zone);
 	}
@@ -970,15 +1032,19 @@ unsigned long page_atomic_reserve_max_pages(int nid)
  * shrinks are given back to the page allocator as they are freed.
  *
  * Context: Process context, may sleep.
- * Return: 0, -EINVAL for a node without memory, -ERANGE when @pages exceeds
- * page_atomic_reserve_max_pages(), -EBUSY before the reserve is set up.
+ * Return: 0, -EINVAL for a node that does not exist or, unless @pages is 0,
+ * has no memory, -ERANGE when @pages exceeds page_atomic_reserve_max_pages(),
+ * -EBUSY before the reserve is set up. 0 is always accepted: a node whose
+ * memory went offline can still have its size cleared.
  */
 int page_atomic_reserve_resize(int nid, unsigned long pages)
 {
 	struct par_node *pn;
-	unsigned long old;
+	unsigned long old, flags;
 
-	if (nid < 0 || nid >= MAX_NUMNODES || !node_state(nid, N_MEMORY))
+	if (nid < 0 || nid >= MAX_NUMNODES || !node_possible(nid))
+		return -EINVAL;
+	if (pages && !node_state(nid, N_MEMORY))
 		return -EINVAL;
 	if (pages > page_atomic_reserve_max_pages(nid))
 		return -ERANGE;
@@ -988,22 +1054,28 @@ int page_atomic_reserve_resize(int nid, unsigned long pages)
 	if (!pn)
 		return -EINVAL;
 
-	mutex_lock(&pn->mutex);
+	/*
+	 * The new size first, under the lock the per-CPU cache refill takes:
+	 * a refill running now stops at its next chunk, so that shrinking,
+	 * done to relieve memory pressure, does not wait for the whole refill.
+	 */
+	raw_spin_lock_irqsave(&pn->lock, flags);
 	old = pn->target;
 	WRITE_ONCE(pn->target, pages);
 	WRITE_ONCE(pn->low, par_low(pages, READ_ONCE(par_low_percent)));
-	if (pages > old)
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+
+	if (pages > old) {
 		par_update_key();
-	if (pages < old) {
+		par_queue(pn);
+	} else if (pages < old) {
+		mutex_lock(&pn->mutex);
 		par_drain_all();
 		par_trim(pn);
+		mutex_unlock(&pn->mutex);
+		if (!pages)
+			par_update_key();
 	}
-	mutex_unlock(&pn->mutex);
-
-	if (pages > old)
-		par_queue(pn);
-	else if (!pages)
-		par_update_key();
 	return 0;
 }
 
@@ -1035,6 +1107,7 @@ int page_atomic_reserve_set_pcp_high(unsigned int high)
  */
 int page_atomic_reserve_set_low_percent(unsigned int percent)
 {
+	unsigned long flags;
 	int nid;
 
 	if (!percent || percent > 100)
@@ -1047,9 +1120,9 @@ int page_atomic_reserve_set_low_percent(unsigned int percent)
 
 		if (!pn)
 			continue;
-		mutex_lock(&pn->mutex);
+		raw_spin_lock_irqsave(&pn->lock, flags);
 		WRITE_ONCE(pn->low, par_low(pn->target, percent));
-		mutex_unlock(&pn->mutex);
+		raw_spin_unlock_irqrestore(&pn->lock, flags);
 		par_queue(pn);
 	}
 	return 0;
@@ -1080,6 +1153,7 @@ static void par_node_stats(struct par_node *pn,
 	st->cached += par_cached(pn->nid);
 	st->target += READ_ONCE(pn->target);
 	st->low += READ_ONCE(pn->low);
+	st->work_ns += atomic64_read(&pn->work_ns);
 	for_each_possible_cpu(cpu) {
 		struct par_counters *c = per_cpu_ptr(pn->stats, cpu);
 

@@ -38,7 +38,6 @@ enum par_stat_item {
 	PAR_STAT_REFILLED,	/* pages taken from the page allocator */
 	PAR_STAT_REFILL_FAIL,	/* chunk allocations that failed */
 	PAR_STAT_ZEROED,	/* pages zeroed by the refill work */
-	PAR_STAT_WORK_NS,	/* time the refill work spent, in ns */
 	PAR_STAT_RETURNED,	/* pages given back to the page allocator */
 	PAR_STAT_POISON,	/* writes after free found */
 	PAR_STAT_EXCLUSIVE,	/* __GFP_EXCLUSIVE pages freed while shared */
@@ -57,6 +56,8 @@ enum par_stat_item {
  * @pending: pages given back and waiting to be checked and zeroed
  * @quarantine: pages kept out of use after a violation
  * @outstanding: pages handed out and not given back
+ * @work_ns: time the refill work spent, in ns (64 bits everywhere: an
+ *           unsigned long of ns wraps after 4 seconds on 32-bit)
  * @events: event counters, indexed by enum par_stat_item
  */
 struct page_atomic_reserve_stats {
@@ -68,6 +69,7 @@ struct page_atomic_reserve_stats {
 	unsigned long pending;
 	unsigned long quarantine;
 	unsigned long outstanding;
+	u64 work_ns;
 	unsigned long events[PAR_NR_STATS];
 };
 

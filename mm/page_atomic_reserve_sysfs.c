@@ -58,6 +58,7 @@ enum {
 	PAR_LEVEL_PENDING,
 	PAR_LEVEL_QUARANTINE,
 	PAR_LEVEL_OUTSTANDING,
+	PAR_WORK_NS,
 };
 
 static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -65,7 +66,7 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	struct par_stat_attr *sa = container_of(attr, struct par_stat_attr, attr);
 	struct page_atomic_reserve_stats st;
-	unsigned long v;
+	u64 v;
 
 	page_atomic_reserve_get_stats(par_kobj_nid(kobj), &st);
 	switch (sa->item) {
@@ -87,11 +88,14 @@ static ssize_t stat_show(struct kobject *kobj, struct kobj_attribute *attr,
 	case PAR_LEVEL_OUTSTANDING:
 		v = st.outstanding;
 		break;
+	case PAR_WORK_NS:
+		v = st.work_ns;
+		break;
 	default:
 		v = st.events[sa->item];
 		break;
 	}
-	return sysfs_emit(buf, "%lu\n", v);
+	return sysfs_emit(buf, "%llu\n", v);
 }
 
 #define PAR_STAT(_name, _item)						\
@@ -117,7 +121,7 @@ PAR_STAT(refills, PAR_STAT_REFILLS);
 PAR_STAT(pages_refilled, PAR_STAT_REFILLED);
 PAR_STAT(refill_failures, PAR_STAT_REFILL_FAIL);
 PAR_STAT(pages_zeroed, PAR_STAT_ZEROED);
-PAR_STAT(work_ns, PAR_STAT_WORK_NS);
+PAR_STAT(work_ns, PAR_WORK_NS);
 PAR_STAT(pages_returned, PAR_STAT_RETURNED);
 PAR_STAT(poison_reports, PAR_STAT_POISON);
 PAR_STAT(exclusive_violations, PAR_STAT_EXCLUSIVE);

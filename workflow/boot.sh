@@ -80,6 +80,11 @@ if [ $ended = 0 ]; then
 	tail -n 20 "$LOG"
 	failed=$((failed + 1))
 fi
+{
+	echo "$body" | grep -E '^not ok [0-9]' || true
+	[ -z "$splat" ] || echo "splat: $(echo "$splat" | head -n 1)"
+	[ $ended = 1 ] || echo "the guest did not finish (QEMU exit $qrc)"
+} > "$BUILD/boot-$mode${BOOT_TAG:-}.failures"
 echo "$passed $failed $skipped" > "$BUILD/boot-$mode${BOOT_TAG:-}.counts"
 log "booted kernel: $passed passed, $failed failed, $skipped skipped ($accel)"
 [ "$failed" -eq 0 ]

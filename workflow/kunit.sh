@@ -2,7 +2,8 @@
 # Run the series' KUnit suite on UML (SMP, 2 CPUs, lockdep, atomic-sleep
 # checks) in $KSRC.  Prints the kunit.py summary, fails on any lockdep or
 # sleep-in-atomic splat, and writes "<passed> <failed> <skipped>" to
-# $BUILD/kunit-ARCH/counts.
+# $BUILD/kunit-ARCH/counts, and a line per failed case to
+# $BUILD/kunit-ARCH/failures.
 #   kunit.sh [ARCH]           build and run (ARCH: um, the default, or x86_64)
 #   kunit.sh ARCH config      only write $BUILD/kunit-ARCH/.config (gates.sh
 #                             builds every patch in that directory)
@@ -18,7 +19,9 @@ cfg+=(--kconfig_add CONFIG_SMP=y --kconfig_add CONFIG_NR_CPUS=2)
 if [ "$ARCH_NAME" != um ]; then
 	# x86_64 runs the suite on PREEMPT_RT (UML cannot): spinlock_t sleeps
 	# there, and lockdep checks every path for it.
-	cfg+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y)
+	# MEMORY_FAILURE (UML has none) for the hwpoison case.
+	cfg+=(--arch="$ARCH_NAME" --kconfig_add CONFIG_EXPERT=y --kconfig_add CONFIG_PREEMPT_RT=y
+	      --kconfig_add CONFIG_MEMORY_FAILURE=y)
 fi
 if [ "${2:-}" = config ]; then
 	cd "$KSRC" && python3 tools/testing/kunit/kunit.py config "${cfg[@]}" >/dev/null
@@ -28,7 +31,8 @@ args=(run "${cfg[@]}" --jobs="$(nproc)" --timeout=900)
 if [ "$ARCH_NAME" = um ]; then
 	args+=(--kernel_args seccomp=on --kernel_args ncpus=2)
 else
-	args+=("--qemu_args=-smp 2")
+	# ZONE_MOVABLE memory, which the reserve's GFP_KERNEL refill cannot use.
+	args+=("--qemu_args=-smp 2" --kernel_args movablecore=256M)
 	# kunit.py asks QEMU for KVM first; KVM guests hang on these machines,
 	# so a wrapper drops it unless KVM=1.
 	wrap=$BUILD/qemu-wrap
@@ -62,9 +66,19 @@ skipped=$(grep -E '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -c '# SKIP' || 
 failed=$(grep -cE '^ +not ok [0-9]+ par_test_' "$OUT/raw.log" || true)
 splat=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN' "$OUT/raw.log" |
 	grep -v 'lockdep is turned off\|Lock dependency validator' || true)
+# Each failed case with its first failed expectation, for test.sh's summary.
+awk 'function flush() { if (cur != "") msg[cur] = m; cur = "" }
+	/^ +# par_test_[a-z0-9_]+: (EXPECTATION|ASSERTION) FAILED/ {
+		flush(); if (!($2 in msg)) { cur = $2; m = $0; sub(/^ +# [a-z0-9_]+: /, "", m); k = 0 }
+		next }
+	/^ +(not )?ok [0-9]+ par_test_/ { flush() }
+	cur != "" && k < 3 { k++; l = $0; sub(/^ +/, "", l); m = m " / " l; next }
+	/^ +not ok [0-9]+ par_test_/ { n = $4 ":"; print $4 ": " (n in msg ? msg[n] : "failed") }' \
+	"$OUT/raw.log" | sed 's/  */ /g' > "$OUT/failures"
 if [ -n "$splat" ]; then
 	log "kernel splat in the console:"
 	echo "$splat" | head -n 20
+	echo "splat: $(echo "$splat" | head -n 1)" >> "$OUT/failures"
 	failed=$((failed + 1))
 fi
 if [ $((passed + failed)) -eq 0 ]; then

@@ -16,29 +16,42 @@ mkdir -p "$BUILD"
 STAGES=$BUILD/test-stages.txt
 : > "$STAGES"
 pass=0 fail=0
+FAILED=() # what failed, repeated at the end where CI's excerpt shows it
 result() { # name rc
 	if [ "$2" -eq 0 ]; then echo "ok - $1"; pass=$((pass + 1));
-	else echo "not ok - $1"; fail=$((fail + 1)); fi
+	else echo "not ok - $1"; fail=$((fail + 1)); FAILED+=("$1"); fi
 }
-# Adds the "<passed> <failed> <skipped>" of a counts file, or fails $2.
+# Adds the "<passed> <failed> <skipped>" of a counts file, or fails $2;
+# the lines of a "failures" file beside it name what failed.
 counts() { # file name
-	local p f
+	local p f l
 	if [ -f "$1" ]; then
 		read -r p f _ < "$1"
 		pass=$((pass + p)); fail=$((fail + f))
+		if [ "$f" -gt 0 ] && [ -s "${1%counts}failures" ]; then
+			while read -r l; do FAILED+=("$2: $l"); done < "${1%counts}failures"
+		elif [ "$f" -gt 0 ]; then
+			FAILED+=("$2: $f failed")
+		fi
 	else
 		result "$2" 1
 	fi
 }
 # Adds the ok/not ok lines of a check's output; fails $2 when it has none.
 lines() { # output name
-	local p f
+	local p f l
 	p=$(echo "$1" | grep -c '^ok ' || true)
 	f=$(echo "$1" | grep -c '^not ok ' || true)
 	pass=$((pass + p)); fail=$((fail + f))
+	while read -r l; do FAILED+=("$2: $l"); done < <(echo "$1" | grep '^not ok ')
 	[ $((p + f)) -gt 0 ] || result "$2" 1
 }
 finish() {
+	local f
+	if [ ${#FAILED[@]} -gt 0 ]; then
+		echo "Failed:"
+		for f in "${FAILED[@]}"; do echo "  ${f:0:300}"; done
+	fi
 	echo "Stages (seconds):"
 	stage_table
 	echo "$pass passed, $fail failed"

@@ -172,14 +172,24 @@ static void par_test_zero_invariant(struct kunit *test)
 	KUNIT_EXPECT_GE(test, par_event(PAR_STAT_ZEROED) - zeroed0, 64UL * 64);
 }
 
-/* A page freed dirty is never ready before the work zeroed it. */
+/*
+ * A page freed dirty is never ready before the work zeroed it. The page is
+ * held pending while the test looks: on another CPU the work the free
+ * kicks may otherwise zero and pool it before the first check. No refill
+ * meanwhile: a chunk added to make up for the pending page would make the
+ * pool one chunk too big, and the trim may then give this page back.
+ */
 static void par_test_dirty_not_ready(struct kunit *test)
 {
 	struct page *page = par_get(test, GFP_ATOMIC);
 
 	page_atomic_reserve_fill(page, 0xff);
+	page_atomic_reserve_pause_refill(true);
+	page_atomic_reserve_hold_pending(true);
 	free_page_atomic_quality(page);
-	KUNIT_EXPECT_NE(test, page_atomic_reserve_page_state(page), PAR_POOL);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_PENDING);
+	page_atomic_reserve_hold_pending(false);
 	page_atomic_reserve_flush();
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
 	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
@@ -297,30 +307,46 @@ static bool par_drain_reserve(struct kunit *test, struct page *victim,
 			      struct list_head *held);
 static void par_free_list(struct list_head *held);
 
+/*
+ * The first free kicks the work, which on another CPU may zero the page and
+ * pool it while the second free runs: that free finds the page pending,
+ * then ready, and must mark it whichever it is. Done many times, so that
+ * the work's move from pending to ready falls inside some second free.
+ * Every page ends marked, and counted in quarantine once whoever takes it
+ * next finds the mark: drain, and no marked page is handed out.
+ */
+#define PAR_TEST_DOUBLE_FREES	32
+
 static void par_test_exclusive_double_free(struct kunit *test)
 {
 	struct page_atomic_reserve_stats before, after;
+	struct page **pages;
 	LIST_HEAD(held);
-	struct page *page = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+	int i, marked = 0;
 
+	pages = kunit_kcalloc(test, PAR_TEST_DOUBLE_FREES, sizeof(*pages), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, pages);
 	page_atomic_reserve_pause_refill(true);
 	par_stats(NUMA_NO_NODE, &before);
-	free_page_atomic_quality(page);
-	free_page_atomic_quality(page);
-	page_atomic_reserve_flush();
+	for (i = 0; i < PAR_TEST_DOUBLE_FREES; i++) {
+		pages[i] = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+		free_page_atomic_quality(pages[i]);
+		free_page_atomic_quality(pages[i]);
+		page_atomic_reserve_flush();
+	}
 	par_stats(NUMA_NO_NODE, &after);
 	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
-			before.events[PAR_STAT_INVALID_FREE] + 1);
-	/*
-	 * The first free kicks the work, which may zero the page and pool it
-	 * before the second free comes: that free then finds it pooled, not
-	 * pending. Either way the page is marked, and it is counted in
-	 * quarantine once whoever takes it next finds the mark: drain.
-	 */
-	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
-	KUNIT_EXPECT_FALSE(test, par_drain_reserve(test, page, &held));
+			before.events[PAR_STAT_INVALID_FREE] + PAR_TEST_DOUBLE_FREES);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_QUARANTINED],
+			before.events[PAR_STAT_QUARANTINED] + PAR_TEST_DOUBLE_FREES);
+	par_drain_reserve(test, NULL, &held);
+	for (i = 0; i < PAR_TEST_DOUBLE_FREES; i++)
+		if (page_atomic_reserve_page_state(pages[i]) == PAR_QUARANTINE)
+			marked++;
+	KUNIT_EXPECT_EQ(test, marked, PAR_TEST_DOUBLE_FREES);
 	par_stats(NUMA_NO_NODE, &after);
-	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine,
+			before.quarantine + PAR_TEST_DOUBLE_FREES);
 	par_free_list(&held);
 }
 
@@ -745,6 +771,147 @@ static void par_test_shrink_returns_pages(struct kunit *test)
 		   returned, (long)(free_after - free_before));
 }
 
+struct par_churn {
+	struct completion started;
+	unsigned long rounds;
+};
+
+/* Allocate and free on one CPU until stopped, through its per-CPU cache. */
+static int par_churn_fn(void *arg)
+{
+	struct par_churn *c = arg;
+	struct page *pages[4];
+	unsigned long flags;
+	int i;
+
+	while (!kthread_should_stop()) {
+		local_irq_save(flags);
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			pages[i] = alloc_page_atomic_quality(GFP_ATOMIC);
+		for (i = 0; i < ARRAY_SIZE(pages); i++)
+			if (pages[i])
+				free_page_atomic_quality(pages[i]);
+		local_irq_restore(flags);
+		if (!c->rounds++)
+			complete(&c->started);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
+ * Size 0 leaves no page anywhere, even while another CPU keeps refilling
+ * its per-CPU cache during the resize: pages cached after the resize
+ * drained the caches would be stranded there, out of the trim's reach.
+ */
+static void par_test_shrink_while_allocating(struct kunit *test)
+{
+	struct par_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct page_atomic_reserve_stats st;
+	struct task_struct *t;
+	int nid, cpu, round;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	for (round = 0; round < 8; round++) {
+		for_each_node_state(nid, N_MEMORY)
+			KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, PAR_TEST_PAGES), 0);
+		par_fill_all();
+		init_completion(&c->started);
+		c->rounds = 0;
+		cpu = cpumask_any_but(cpu_online_mask, raw_smp_processor_id());
+		t = kthread_create_on_cpu(par_churn_fn, c, cpu, "par_churn/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+		wake_up_process(t);
+		wait_for_completion(&c->started);
+		for_each_node_state(nid, N_MEMORY)
+			KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+		kthread_stop(t);
+		page_atomic_reserve_flush();
+		par_stats(NUMA_NO_NODE, &st);
+		KUNIT_EXPECT_EQ(test, st.level, 0UL);
+		if (st.level)
+			break;
+	}
+}
+
+/*
+ * Shrinking does not wait for a refill to finish: written to relieve
+ * memory pressure, size 0 must not first wait for the refill that adds to
+ * it. A refill to the largest size is under way when the size drops to 0.
+ */
+static void par_test_shrink_during_refill(struct kunit *test)
+{
+	int nid = first_node(node_states[N_MEMORY]);
+	unsigned long max = page_atomic_reserve_max_pages(nid);
+	unsigned long start, added;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+	page_atomic_reserve_flush();
+	start = par_event(PAR_STAT_REFILLED);
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, max), 0);
+	/* Wait for the refill's first chunk. */
+	for (i = 0; i < 10000 && par_event(PAR_STAT_REFILLED) == start; i++)
+		usleep_range(50, 100);
+	KUNIT_ASSERT_GT(test, par_event(PAR_STAT_REFILLED), start);
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+	added = par_event(PAR_STAT_REFILLED) - start;
+	KUNIT_EXPECT_LT(test, added, max / 2);
+	kunit_info(test, "refill to %lu pages stopped after %lu\n", max, added);
+	page_atomic_reserve_flush();
+}
+
+/*
+ * A page given back in a state the page allocator's free path rejects is
+ * reported and kept out of use, not zeroed and handed to the next owner.
+ */
+static void par_test_bad_state_given_back(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page = par_get(test, GFP_ATOMIC);
+
+	par_stats(NUMA_NO_NODE, &before);
+	/* As a driver that mapped the page to user space would leave it. */
+	SetPageReserved(page);
+	free_page_atomic_quality(page);
+	page_atomic_reserve_flush();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_INVALID_FREE],
+			before.events[PAR_STAT_INVALID_FREE] + 1);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_QUARANTINED],
+			before.events[PAR_STAT_QUARANTINED] + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+	/* Kept out for good: the flag stays, as bad_page() leaves it. */
+}
+
+/* A ready page that memory_failure() marked is never handed out. */
+static void par_test_hwpoison_not_handed_out(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, after;
+	struct page *page;
+	LIST_HEAD(held);
+
+	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE))
+		kunit_skip(test, "needs CONFIG_MEMORY_FAILURE");
+	page_atomic_reserve_pause_refill(true);
+	page = page_atomic_reserve_peek(numa_node_id());
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	par_stats(NUMA_NO_NODE, &before);
+	/* What memory_failure() does first to a page it cannot isolate. */
+	SetPageHWPoison(page);
+	KUNIT_EXPECT_FALSE(test, par_drain_reserve(test, page, &held));
+	par_free_list(&held);
+	page_atomic_reserve_flush();
+	par_stats(NUMA_NO_NODE, &after);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_QUARANTINED],
+			before.events[PAR_STAT_QUARANTINED] + 1);
+	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
+}
+
 static void par_test_resize_errors(struct kunit *test)
 {
 	struct page_atomic_reserve_stats before, after;
@@ -764,6 +931,42 @@ static void par_test_resize_errors(struct kunit *test)
 }
 
 /* With no reserve anywhere, the static key is off and nothing is counted. */
+/*
+ * The largest size counts only the zones the GFP_KERNEL refill can use: a
+ * node with ZONE_MOVABLE memory (movablecore= on the x86_64 run) must not
+ * accept a size the refill can never reach. A node without memory, if
+ * there is one, still takes a size of 0.
+ */
+static void par_test_max_size_zones(struct kunit *test)
+{
+	unsigned long usable, movable;
+	int nid, z, checked = 0;
+
+	for_each_node_state(nid, N_MEMORY) {
+		usable = 0;
+		movable = 0;
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (z <= gfp_zone(GFP_KERNEL))
+				usable += zone_managed_pages(zone);
+			else
+				movable += zone_managed_pages(zone);
+		}
+		KUNIT_EXPECT_LE(test, page_atomic_reserve_max_pages(nid), usable / 32);
+		kunit_info(test, "node %d: max %lu, usable %lu, other %lu pages\n", nid,
+			   page_atomic_reserve_max_pages(nid), usable, movable);
+	}
+	for_each_node(nid) {
+		if (node_state(nid, N_MEMORY))
+			continue;
+		KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+		KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(nid, 8), -EINVAL);
+		checked++;
+	}
+	kunit_info(test, "%d nodes without memory\n", checked);
+}
+
 static void par_test_disabled_costs_nothing(struct kunit *test)
 {
 	unsigned long fallback;
@@ -1073,7 +1276,12 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_under_spinlock),
 	KUNIT_CASE(par_test_concurrent_all_cpus),
 	KUNIT_CASE(par_test_shrink_returns_pages),
+	KUNIT_CASE(par_test_shrink_while_allocating),
+	KUNIT_CASE(par_test_shrink_during_refill),
+	KUNIT_CASE(par_test_bad_state_given_back),
+	KUNIT_CASE(par_test_hwpoison_not_handed_out),
 	KUNIT_CASE(par_test_resize_errors),
+	KUNIT_CASE(par_test_max_size_zones),
 	KUNIT_CASE(par_test_disabled_costs_nothing),
 	KUNIT_CASE(par_test_plain_alloc_ignores_modifiers),
 	KUNIT_CASE(par_test_plain_free_of_reserve_page),
