@@ -50,7 +50,7 @@ write)
 		echo "host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 		echo "passed: $(grep -c '^ok ' "$logf" || true)"
 		echo "failed: $(grep -c '^not ok ' "$logf" || true)"
-		echo "inputs: patches/000[1-9]*.patch $(inputs "$name" | tr '\n' ' ')"
+		echo "inputs: patches/00*.patch but the cover letter, $(inputs "$name" | tr '\n' ' ')"
 		echo
 		grep -E '^(ok|not ok) ' "$logf" || true
 	} > "$REC/$name.record"
