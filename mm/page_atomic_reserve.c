@@ -444,14 +444,15 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 				break;
 		}
 		pd = (struct par_pdesc *)page_private(page);
-		if (cmpxchg(&pd->state, PAR_POOL, PAR_OWNED) == PAR_POOL) {
-			if (likely(!PageHWPoison(page)))
-				break;
+		if (unlikely(PageHWPoison(page))) {
 			/* memory_failure() hit it while it was ready. */
-			WRITE_ONCE(pd->state, PAR_QUARANTINE);
-			par_count(par_nodes[page_to_nid(page)], PAR_STAT_QUARANTINED);
+			if (cmpxchg(&pd->state, PAR_POOL, PAR_QUARANTINE) == PAR_POOL)
+				par_count(par_nodes[page_to_nid(page)],
+					  PAR_STAT_QUARANTINED);
+		} else if (cmpxchg(&pd->state, PAR_POOL, PAR_OWNED) == PAR_POOL) {
+			break;
 		}
-		/* A bad free marked it while it was ready: keep it out. */
+		/* Poisoned, or a bad free marked it while it was ready. */
 		par_quarantine(par_nodes[page_to_nid(page)], page);
 	}
 	local_irq_restore(flags);
@@ -722,17 +723,31 @@ static int par_cpu_dead(unsigned int cpu)
 }
 
 /*
- * What the page allocator's free path would find wrong with @page (see
- * page_bad_reason()), its reference and page_pool's mark aside (page->lru,
- * which the mark shares, is the reserve's): a given back page is reused as
- * it is, and a flag, a mapping or a charge left on it would reach the next
- * owner. A page memory_failure() hit must not be used again at all.
+ * Do to a given back page what the page allocator's free path does to a
+ * freed one (__free_pages_prepare()): clear what it clears (mlocked, an
+ * anon mapping, a page type), then check it as page_bad_reason() does,
+ * its reference and page_pool's mark aside (page->lru, which the mark
+ * shares, is the reserve's), then clear the flags that a page must not
+ * have when it is handed out. A given back page is reused as it is: a
+ * flag, a mapping or a charge left on it would reach the next owner. A
+ * page memory_failure() hit must not be used again at all.
  * Return: NULL for a good page, else the reason, for the report.
  */
 static const char *par_page_bad(struct page *page)
 {
+	struct folio *folio = page_folio(page);
+
 	if (PageHWPoison(page))
 		return "hardware poisoned page given back";
+	if (unlikely(folio_test_mlocked(folio))) {
+		__folio_clear_mlocked(folio);
+		zone_stat_mod_folio(folio, NR_MLOCK, -1);
+		count_vm_events(UNEVICTABLE_PGCLEARED, 1);
+	}
+	if (folio_test_anon(folio))
+		folio->mapping = NULL;
+	if (unlikely(page_has_type(page)))
+		page->page_type = UINT_MAX;
 	if (atomic_read(&page->_mapcount) != -1)
 		return "page given back with nonzero mapcount";
 	if (page->mapping)
@@ -743,6 +758,7 @@ static const char *par_page_bad(struct page *page)
 	if (page->memcg_data)
 		return "page given back still charged to a cgroup";
 #endif
+	page->flags.f &= ~PAGE_FLAGS_CHECK_AT_PREP;
 	return NULL;
 }
 

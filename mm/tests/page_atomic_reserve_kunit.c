@@ -85,6 +85,7 @@ static void par_test_exit(struct kunit *test)
 	int nid;
 
 	page_atomic_reserve_pause_refill(false);
+	page_atomic_reserve_hold_pending(false);
 	for_each_node_state(nid, N_MEMORY)
 		page_atomic_reserve_resize(nid, par_saved_target[nid]);
 	page_atomic_reserve_flush();
@@ -310,8 +311,10 @@ static void par_free_list(struct list_head *held);
 /*
  * The first free kicks the work, which on another CPU may zero the page and
  * pool it while the second free runs: that free finds the page pending,
- * then ready, and must mark it whichever it is. Done many times, so that
- * the work's move from pending to ready falls inside some second free.
+ * then ready, and must mark it whichever it is. The first page is held
+ * pending, so that its second free finds it so; the others race the work,
+ * so that its move from pending to ready falls inside some second free
+ * (it did on PREEMPT_RT under QEMU; on UML it may never).
  * Every page ends marked, and counted in quarantine once whoever takes it
  * next finds the mark: drain, and no marked page is handed out.
  */
@@ -328,7 +331,15 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	page_atomic_reserve_pause_refill(true);
 	par_stats(NUMA_NO_NODE, &before);
-	for (i = 0; i < PAR_TEST_DOUBLE_FREES; i++) {
+	/* The first one deterministically: the second free finds it pending. */
+	pages[0] = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
+	page_atomic_reserve_hold_pending(true);
+	free_page_atomic_quality(pages[0]);
+	free_page_atomic_quality(pages[0]);
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(pages[0]), PAR_QUARANTINE);
+	page_atomic_reserve_hold_pending(false);
+	page_atomic_reserve_flush();
+	for (i = 1; i < PAR_TEST_DOUBLE_FREES; i++) {
 		pages[i] = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
 		free_page_atomic_quality(pages[i]);
 		free_page_atomic_quality(pages[i]);
@@ -825,8 +836,9 @@ static void par_test_shrink_while_allocating(struct kunit *test)
 		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
 		wake_up_process(t);
 		wait_for_completion(&c->started);
+		/* No assertion while the thread runs: it uses @c. */
 		for_each_node_state(nid, N_MEMORY)
-			KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
+			KUNIT_EXPECT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
 		kthread_stop(t);
 		page_atomic_reserve_flush();
 		par_stats(NUMA_NO_NODE, &st);
@@ -845,7 +857,7 @@ static void par_test_shrink_during_refill(struct kunit *test)
 {
 	int nid = first_node(node_states[N_MEMORY]);
 	unsigned long max = page_atomic_reserve_max_pages(nid);
-	unsigned long start, added;
+	unsigned long start, added, late;
 	int i;
 
 	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
@@ -856,10 +868,18 @@ static void par_test_shrink_during_refill(struct kunit *test)
 	for (i = 0; i < 10000 && par_event(PAR_STAT_REFILLED) == start; i++)
 		usleep_range(50, 100);
 	KUNIT_ASSERT_GT(test, par_event(PAR_STAT_REFILLED), start);
+	late = par_event(PAR_STAT_REFILLED);
 	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, 0), 0);
 	added = par_event(PAR_STAT_REFILLED) - start;
-	KUNIT_EXPECT_LT(test, added, max / 2);
-	kunit_info(test, "refill to %lu pages stopped after %lu\n", max, added);
+	late = par_event(PAR_STAT_REFILLED) - late;
+	/*
+	 * While the shrink ran, the refill may finish the chunk it was
+	 * allocating and, having read the old size just before, one more.
+	 */
+	KUNIT_EXPECT_LE(test, late, 16UL);
+	KUNIT_EXPECT_LT(test, added, max);
+	kunit_info(test, "refill to %lu pages stopped after %lu (%lu during the shrink)\n",
+		   max, added, late);
 	page_atomic_reserve_flush();
 }
 
@@ -897,7 +917,7 @@ static void par_test_hwpoison_not_handed_out(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE))
 		kunit_skip(test, "needs CONFIG_MEMORY_FAILURE");
 	page_atomic_reserve_pause_refill(true);
-	page = page_atomic_reserve_peek(numa_node_id());
+	page = page_atomic_reserve_peek(numa_mem_id());
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	par_stats(NUMA_NO_NODE, &before);
 	/* What memory_failure() does first to a page it cannot isolate. */
@@ -930,7 +950,6 @@ static void par_test_resize_errors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.low, before.low);
 }
 
-/* With no reserve anywhere, the static key is off and nothing is counted. */
 /*
  * The largest size counts only the zones the GFP_KERNEL refill can use: a
  * node with ZONE_MOVABLE memory (movablecore= on the x86_64 run) must not
@@ -967,6 +986,7 @@ static void par_test_max_size_zones(struct kunit *test)
 	kunit_info(test, "%d nodes without memory\n", checked);
 }
 
+/* With no reserve anywhere, the static key is off and nothing is counted. */
 static void par_test_disabled_costs_nothing(struct kunit *test)
 {
 	unsigned long fallback;
