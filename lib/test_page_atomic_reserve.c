@@ -353,9 +353,12 @@ static int test_poison(void)
 		pr_err("poison: freed page not held pending\n");
 		return TEST_FAIL;
 	}
+	/* Past KASAN and debug_pagealloc, which would catch it first. */
+	page_atomic_reserve_test_access(page, true);
 	addr = kmap_local_page(page);
 	WRITE_ONCE(addr[123], 0x42);
 	kunmap_local(addr);
+	page_atomic_reserve_test_access(page, false);
 	page_atomic_reserve_hold_pending(false);
 	page_atomic_reserve_flush();
 	pr_info("poison: wrote to pfn %#lx after free\n", page_to_pfn(page));

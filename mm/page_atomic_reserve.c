@@ -45,12 +45,14 @@
 #include <linux/init.h>
 #include <linux/irq_work.h>
 #include <linux/jump_label.h>
+#include <linux/kasan.h>
 #include <linux/list.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
+#include <linux/page_owner.h>
 #include <linux/percpu.h>
 #include <linux/poison.h>
 #include <linux/ratelimit.h>
@@ -297,6 +299,49 @@ static void par_kick(struct par_node *pn)
 	irq_work_queue(&pn->kick);
 }
 
+/*
+ * The page allocator's debugging hooks for a page that the reserve holds,
+ * ready or pending: KASAN reports an access to it and debug_pagealloc
+ * unmaps it, as for a page in the page allocator's free lists, so that a
+ * use after free_page_atomic_quality() is caught at the access, as it would
+ * be after __free_page(). The work makes a page accessible again while it
+ * checks and zeroes it.
+ */
+static void par_seal(struct page *page)
+{
+	kasan_mempool_poison_pages(page, 0);
+	debug_pagealloc_unmap_pages(page, 1);
+}
+
+static void par_unseal(struct page *page)
+{
+	debug_pagealloc_map_pages(page, 1);
+	kasan_mempool_unpoison_pages(page, 0);
+}
+
+/*
+ * A page enters the reserve's hands: given back by its owner, or added by
+ * the refill. page_owner then shows where it was given back.
+ */
+static void par_hide(struct page *page)
+{
+	reset_page_owner(page, 0);
+	par_seal(page);
+}
+
+/*
+ * A page leaves the reserve's hands: handed out, or given back to the page
+ * allocator. page_owner records the new owner, as post_alloc_hook() does.
+ * A hand-out passes a @gfp without reclaim flags: it may run where the
+ * caller must not spin, and the stack depot then allocates nothing, as for
+ * alloc_pages_nolock().
+ */
+static void par_show(struct page *page, gfp_t gfp)
+{
+	par_unseal(page);
+	set_page_owner(page, 0, gfp);
+}
+
 /* Take the first ready page of the pool. Called with pn->lock held. */
 static struct page *par_pool_pop(struct par_node *pn)
 {
@@ -461,6 +506,7 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 		return NULL;
 
 	pn = par_nodes[page_to_nid(page)];
+	par_show(page, gfp & ~__GFP_RECLAIM);
 	set_page_private(page, 0);
 	WRITE_ONCE(pd->owner, ip);
 	WRITE_ONCE(pd->gfp, gfp & __GFP_QUALITY);
@@ -608,6 +654,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 
 	if (quality & __GFP_POISON)
 		page_atomic_reserve_fill(page, PAGE_POISON);
+	par_hide(page);
 	set_page_private(page, (unsigned long)pd);
 	WRITE_ONCE(pd->state, PAR_PENDING);
 	raw_spin_lock_irqsave(&pn->lock, flags);
@@ -676,6 +723,8 @@ static void par_release(struct par_node *pn, struct page *page)
 
 	WRITE_ONCE(pd->state, PAR_NOT_RESERVED);
 	set_page_private(page, 0);
+	/* As the page allocator handed it out: its free path checks that. */
+	par_show(page, GFP_KERNEL);
 	__free_page(page);
 	par_count(pn, PAR_STAT_RETURNED);
 	par_chunk_put(chunk);
@@ -785,6 +834,7 @@ static unsigned long par_process_pending(struct par_node *pn)
 		const char *bad;
 
 		list_del(&page->lru);
+		par_unseal(page);
 		bad = par_page_bad(page);
 		if (bad) {
 			par_count(pn, PAR_STAT_INVALID_FREE);
@@ -805,6 +855,7 @@ static unsigned long par_process_pending(struct par_node *pn)
 			continue;
 		}
 		clear_highpage(page);
+		par_seal(page);
 		zeroed++;
 		WRITE_ONCE(pd->gfp, 0);
 		if (cmpxchg(&pd->state, PAR_PENDING, PAR_POOL) != PAR_PENDING) {
@@ -917,6 +968,8 @@ static int par_add_chunk(struct par_node *pn)
 		kfree(chunk);
 		return err;
 	}
+	for (i = 0; i < PAR_CHUNK_PAGES; i++)
+		par_hide(pfn_to_page(pfn + i));
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_splice_tail(&ready, &pn->pool);
 	pn->nr_pool += PAR_CHUNK_PAGES;
@@ -1284,6 +1337,20 @@ void page_atomic_reserve_hold_pending(bool hold)
 	WRITE_ONCE(par_pending_held, hold);
 }
 EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_hold_pending, "PAGE_ATOMIC_RESERVE_TEST");
+
+/*
+ * Test support: let a test read or write a page that the reserve holds
+ * (ready, or held pending), which KASAN and debug_pagealloc otherwise keep
+ * it from, and seal it again.
+ */
+void page_atomic_reserve_test_access(struct page *page, bool access)
+{
+	if (access)
+		par_unseal(page);
+	else
+		par_seal(page);
+}
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_test_access, "PAGE_ATOMIC_RESERVE_TEST");
 
 /* Test support: the recorded owner of a reserve page. */
 unsigned long page_atomic_reserve_owner(struct page *page)

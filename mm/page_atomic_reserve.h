@@ -129,6 +129,7 @@ unsigned long page_atomic_reserve_nr_chunks(void);
 unsigned long page_atomic_reserve_owner(struct page *page);
 void page_atomic_reserve_pause_refill(bool pause);
 void page_atomic_reserve_hold_pending(bool hold);
+void page_atomic_reserve_test_access(struct page *page, bool access);
 struct page *page_atomic_reserve_peek(int nid);
 #else
 static inline bool page_atomic_reserve_active(void)

@@ -6,7 +6,7 @@
  *   |-- pcp_high          per-CPU cache size, pages
  *   |-- low_percent       refill threshold, percent of a node's size
  *   |-- stats/            the sums over all nodes
- *   `-- node<N>/          one per node with memory
+ *   `-- node<N>/          one per node that has or had memory
  *       |-- size          the node's reserve, pages
  *       |-- max_size      the largest size accepted
  *       `-- stats/        the node's level and counters
@@ -17,7 +17,9 @@
 #define pr_fmt(fmt) "atomic_reserve: " fmt
 
 #include <linux/kobject.h>
+#include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/node.h>
 #include <linux/nodemask.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -272,11 +274,14 @@ static const struct kobj_type par_stats_ktype = {
 	.sysfs_ops = &kobj_sysfs_ops,
 };
 
-static int __init par_sysfs_add_node(int nid)
+static int par_sysfs_add_node(int nid)
 {
 	struct par_sysfs_node *node;
 	int err;
 
+	list_for_each_entry(node, &par_sysfs_nodes, list)
+		if (node->nid == nid)
+			return 0;
 	node = kzalloc_obj(*node, GFP_KERNEL);
 	if (!node)
 		return -ENOMEM;
@@ -298,6 +303,28 @@ static int __init par_sysfs_add_node(int nid)
 	}
 	list_add(&node->list, &par_sysfs_nodes);
 	return 0;
+}
+
+/*
+ * A node that gets its first memory after boot gets its directory then.
+ * It keeps it when its memory goes again, so that its size can still be
+ * set to 0 and its counters read. Node notifiers are serialised by the
+ * memory hotplug lock, and the initcall that adds the boot nodes runs
+ * before any memory can be hot-added.
+ */
+static int par_sysfs_node_notify(struct notifier_block *nb,
+				 unsigned long action, void *data)
+{
+	struct node_notify *nn = data;
+	int err;
+
+	if (action != NODE_ADDED_FIRST_MEMORY || !par_root)
+		return NOTIFY_OK;
+	err = par_sysfs_add_node(nn->nid);
+	if (err)
+		pr_err("cannot create the directory of node %d: %d\n",
+		       nn->nid, err);
+	return NOTIFY_OK;
 }
 
 /**
@@ -328,6 +355,7 @@ int __init page_atomic_reserve_sysfs_init(void)
 		if (err)
 			goto out;
 	}
+	hotplug_node_notifier(par_sysfs_node_notify, DEFAULT_CALLBACK_PRI);
 	return 0;
 out:
 	while (!list_empty(&par_sysfs_nodes)) {

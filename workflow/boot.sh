@@ -40,16 +40,18 @@ DISK=$BUILD/iommu-disk.img
 accel=tcg
 [ "${KVM:-0}" = 1 ] && accel=kvm
 echo "$accel" > "$BUILD/boot-$mode${BOOT_TAG:-}.accel"
-log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes, intel-iommu, console in $LOG"
+log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes and a DIMM of a third, intel-iommu, console in $LOG"
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -device intel-iommu,intremap=off \
 	-drive file="$DISK",if=none,id=d0,format=raw,readonly=on \
 	-device virtio-blk-pci,drive=d0,iommu_platform=on,disable-legacy=on \
-	-accel "$accel" -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G \
+	-accel "$accel" -cpu max -smp 2,sockets=2,cores=1,threads=1 -m 1G,slots=2,maxmem=2G \
 	-object memory-backend-ram,size=512M,id=m0 \
 	-object memory-backend-ram,size=512M,id=m1 \
+	-object memory-backend-ram,size=256M,id=m2 \
 	-numa node,nodeid=0,cpus=0,memdev=m0 \
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
+	-numa node,nodeid=2 -device pc-dimm,id=dimm2,memdev=m2,node=2 \
 	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$BUILD/initramfs.cpio.gz" \
 	-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on par_mode=$mode ${BOOT_ARGS:-}" \
 	-nographic -no-reboot -monitor none -serial stdio < /dev/null > "$LOG" 2>&1

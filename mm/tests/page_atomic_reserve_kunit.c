@@ -13,10 +13,12 @@
 #include <linux/highmem.h>
 #include <linux/hrtimer.h>
 #include <linux/kallsyms.h>
+#include <linux/kasan.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/poison.h>
+#include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
@@ -49,6 +51,17 @@ static bool page_is(struct page *page, int c)
 	bool ret = !memchr_inv(addr, c, PAGE_SIZE);
 
 	kunmap_local(addr);
+	return ret;
+}
+
+/* The same, for a page that the reserve holds (ready or held pending). */
+static bool held_page_is(struct page *page, int c)
+{
+	bool ret;
+
+	page_atomic_reserve_test_access(page, true);
+	ret = page_is(page, c);
+	page_atomic_reserve_test_access(page, false);
 	return ret;
 }
 
@@ -193,7 +206,7 @@ static void par_test_dirty_not_ready(struct kunit *test)
 	page_atomic_reserve_hold_pending(false);
 	page_atomic_reserve_flush();
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
-	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	KUNIT_EXPECT_TRUE(test, held_page_is(page, 0));
 }
 
 static void par_test_poison_filled(struct kunit *test)
@@ -218,7 +231,7 @@ static void par_test_poison_clean_free(struct kunit *test)
 	page_atomic_reserve_flush();
 	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_POISON), reports);
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
-	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	KUNIT_EXPECT_TRUE(test, held_page_is(page, 0));
 }
 
 /*
@@ -240,9 +253,12 @@ static void par_test_poison_write_after_free(struct kunit *test)
 	free_page_atomic_quality(page);
 	page_atomic_reserve_flush();
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_PENDING);
+	/* Past KASAN and debug_pagealloc, which would catch it first. */
+	page_atomic_reserve_test_access(page, true);
 	addr = kmap_local_page(page);
 	WRITE_ONCE(addr[100], 0x42);
 	kunmap_local(addr);
+	page_atomic_reserve_test_access(page, false);
 	page_atomic_reserve_hold_pending(false);
 	page_atomic_reserve_flush();
 	par_stats(NUMA_NO_NODE, &after);
@@ -252,6 +268,65 @@ static void par_test_poison_write_after_free(struct kunit *test)
 			before.events[PAR_STAT_QUARANTINED] + 1);
 	KUNIT_EXPECT_EQ(test, after.quarantine, before.quarantine + 1);
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_QUARANTINE);
+}
+
+#ifdef CONFIG_KASAN_GENERIC
+/* Whether generic KASAN reports an access to the first byte of @page. */
+static bool __no_sanitize_address par_kasan_poisoned(struct page *page)
+{
+	return *(s8 *)kasan_mem_to_shadow(page_address(page)) < 0;
+}
+#else
+static bool par_kasan_poisoned(struct page *page)
+{
+	return false;
+}
+#endif
+
+/*
+ * While the reserve holds a page, ready or pending, KASAN reports an
+ * access to it and debug_pagealloc has it unmapped, as for a page in the
+ * page allocator's free lists; a page handed out is accessible.
+ */
+static void par_test_debug_hooks(struct kunit *test)
+{
+	bool kasan = IS_ENABLED(CONFIG_KASAN_GENERIC) && kasan_enabled();
+	bool dpa = debug_pagealloc_enabled();
+	struct page *page, *ready;
+
+	if (!kasan && !dpa)
+		kunit_skip(test, "needs generic KASAN or debug_pagealloc=on");
+	page_atomic_reserve_pause_refill(true);
+	ready = page_atomic_reserve_peek(numa_mem_id());
+	KUNIT_ASSERT_NOT_NULL(test, ready);
+	page = par_get(test, GFP_ATOMIC | __GFP_ZERO);
+	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
+	if (kasan) {
+		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(ready));
+		KUNIT_EXPECT_FALSE(test, par_kasan_poisoned(page));
+	}
+	if (dpa) {
+		KUNIT_EXPECT_FALSE(test, kernel_page_present(ready));
+		KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
+	}
+
+	page_atomic_reserve_hold_pending(true);
+	free_page_atomic_quality(page);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_PENDING);
+	if (kasan)
+		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(page));
+	if (dpa)
+		KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	page_atomic_reserve_hold_pending(false);
+	page_atomic_reserve_flush();
+	/* Checked and zeroed by the work, and sealed again. */
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+	if (kasan)
+		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(page));
+	if (dpa)
+		KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	KUNIT_EXPECT_TRUE(test, held_page_is(page, 0));
 }
 
 static void par_test_exclusive_clean_free(struct kunit *test)
@@ -316,7 +391,10 @@ static void par_free_list(struct list_head *held);
  * so that its move from pending to ready falls inside some second free
  * (it did on PREEMPT_RT under QEMU; on UML it may never).
  * Every page ends marked, and counted in quarantine once whoever takes it
- * next finds the mark: drain, and no marked page is handed out.
+ * next finds the mark: drain, and no marked page is handed out. All on one
+ * CPU: a marked page that went back to the pool may sit in the per-CPU
+ * cache of the CPU that allocated last, which a drain on another CPU does
+ * not see (it happened with KASAN slowing the test down).
  */
 #define PAR_TEST_DOUBLE_FREES	32
 
@@ -330,6 +408,7 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	pages = kunit_kcalloc(test, PAR_TEST_DOUBLE_FREES, sizeof(*pages), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	page_atomic_reserve_pause_refill(true);
+	migrate_disable();
 	par_stats(NUMA_NO_NODE, &before);
 	/* The first one deterministically: the second free finds it pending. */
 	pages[0] = par_get(test, GFP_ATOMIC | __GFP_EXCLUSIVE);
@@ -351,6 +430,7 @@ static void par_test_exclusive_double_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.events[PAR_STAT_QUARANTINED],
 			before.events[PAR_STAT_QUARANTINED] + PAR_TEST_DOUBLE_FREES);
 	par_drain_reserve(test, NULL, &held);
+	migrate_enable();
 	for (i = 0; i < PAR_TEST_DOUBLE_FREES; i++)
 		if (page_atomic_reserve_page_state(pages[i]) == PAR_QUARANTINE)
 			marked++;
@@ -1099,11 +1179,15 @@ static void par_test_put_page_not_adopted(struct kunit *test)
 
 	for (i = 0; i < 16; i++) {
 		page = par_get(test, GFP_ATOMIC);
-		/* The pcp list gives the page just freed back first. */
-		preempt_disable();
+		/*
+		 * The pcp list gives the page just freed back first. Not
+		 * preempt_disable(): the page allocator takes spinlock_t,
+		 * which sleeps on PREEMPT_RT.
+		 */
+		migrate_disable();
 		put_page(page);
 		again = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
-		preempt_enable();
+		migrate_enable();
 		KUNIT_ASSERT_NOT_NULL(test, again);
 		if (again == page)
 			break;
@@ -1306,6 +1390,7 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_poison_filled),
 	KUNIT_CASE(par_test_poison_clean_free),
 	KUNIT_CASE(par_test_poison_write_after_free),
+	KUNIT_CASE(par_test_debug_hooks),
 	KUNIT_CASE(par_test_exclusive_clean_free),
 	KUNIT_CASE(par_test_exclusive_owner),
 	KUNIT_CASE(par_test_exclusive_extra_ref),
