@@ -5,6 +5,7 @@
 #   boot.sh test   run the selftests; writes "<passed> <failed> <skipped>"
 #                  to build/boot-test.counts
 #   boot.sh demo   the main job's demonstration
+#   boot.sh pressure   the memory-pressure experiment (make evidence)
 # TCG by default: KVM guests hang on these machines. KVM=1 opts in.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
@@ -29,6 +30,14 @@ gcc -static -O2 -Wall -I "$ST" -o "$ROOT/selftests/page_atomic_reserve" \
 	"$ST/mm/page_atomic_reserve.c" || die "selftest build failed"
 cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ST/mm/page_atomic_reserve_bench.sh" "$ROOT/selftests/"
 gcc -static -O2 -Wall -o "$ROOT/hog" "$TOP/workflow/guest/hog.c" || die "hog build failed"
+# The pressure experiment's memory eater, an out-of-tree module.
+EAT=$BUILD/eat-mod
+mkdir -p "$EAT"
+cp "$TOP/workflow/guest/eat.c" "$EAT/eat.c"
+echo 'obj-m := eat.o' > "$EAT/Kbuild"
+make -s -C "$KSRC" O="$OUT" M="$EAT" CC="ccache gcc" modules > "$EAT/build.log" 2>&1 ||
+	{ cat "$EAT/build.log"; die "eat.ko build failed"; }
+cp "$EAT/eat.ko" "$ROOT/eat.ko"
 cp -a "$OUT/modroot/lib/modules/$rel" "$ROOT/lib/modules/"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$BUILD/initramfs.cpio.gz"
 
@@ -64,14 +73,14 @@ splat=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|pos
 ended=0
 grep -q '^PAR-END' "$LOG" && ended=1
 
-if [ "$mode" = demo ]; then
+if [ "$mode" = demo ] || [ "$mode" = pressure ]; then
 	# The OOM killer may take the demo's memory hog; its report has a call
 	# trace but is not a kernel bug.
 	splat=$(echo "$splat" | grep -v 'Call Trace' || true)
 	echo "$body" | grep -v '^PAR-' | grep -v '^#' | grep -v '^\[ *[0-9]*\.[0-9]*\]'
 	[ $ended = 1 ] && [ -z "$splat" ] && [ $qrc -ne 124 ] || {
 		echo "$splat" | head -n 20
-		die "the demo did not finish cleanly; see $LOG"
+		die "the $mode run did not finish cleanly; see $LOG"
 	}
 	exit 0
 fi

@@ -14,7 +14,10 @@ W=$TOP/workflow
 "$W/bench.sh"
 "$W/bench-zero.sh"
 "$W/build-x86.sh"
-"$W/boot.sh" demo > "$BUILD/demo.txt"
+# The memory-pressure experiment in several boots: one run says nothing.
+for i in $(seq 1 "${PRESSURE_BOOTS:-5}"); do
+	BOOT_TAG=-$i "$W/boot.sh" pressure > "$BUILD/pressure-$i.txt"
+done
 "$W/report.sh"
 "$W/export.sh" "$SERIES_BRANCH"
 "$W/check-sync.sh"

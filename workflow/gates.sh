@@ -123,7 +123,12 @@ for p in "$PATCHES"/*.patch; do
 	build x86 "$BUILD/gates-x86.config"; report $? "builds on x86_64, bzImage and modules, no warning" "$n"
 	out=$(checkpatch --strict --codespell --showfile --color=never "$p" 2>&1)
 	echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; rc=$?
-	[ $rc -eq 0 ] || echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | head -n 20
+	# On failure, what checkpatch said: its reports, or, when it printed
+	# none (it once failed so, and passed on every rerun), its last lines.
+	if [ $rc -ne 0 ]; then
+		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | head -n 20
+		echo "$out" | grep -qE '(ERROR|WARNING|CHECK):' || echo "$out" | tail -n 10
+	fi
 	report $rc "checkpatch --strict --codespell" "$n"
 	kd=$(for f in $files; do
 		case $f in *.c|*.h) [ -f "$f" ] && scripts/kernel-doc -none -Wall "$f" 2>&1 ;; esac

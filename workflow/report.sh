@@ -2,49 +2,49 @@
 # Write the measured tables into README.md, between its "pressure-table"
 # and "latency-table" markers, and make workflow/cover-letter.txt from
 # workflow/cover-letter.in with the tables in place of @PRESSURE_TABLE@ and
-# @LATENCY_TABLE@: the memory-pressure table from the last demo run
-# (build/boot-demo.log), the latency table from the last UML benchmark
+# @LATENCY_TABLE@: the memory-pressure table from the last pressure boots
+# (build/boot-pressure-N.log), the latency table from the last UML benchmark
 # (build/bench.txt) and zero-cost comparison (build/bench-zero.txt).
 # No number is typed by hand.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-L=$BUILD/boot-demo.log
-[ -f "$L" ] || die "no $L: run make evidence (or make demo) first"
-grep -q '^PAR-DEMO.*mempool_got' "$L" || die "$L has no results with the mempool column"
+PRESSURE_BOOTS=${PRESSURE_BOOTS:-5}
+logs=()
+for i in $(seq 1 "$PRESSURE_BOOTS"); do
+	l=$BUILD/boot-pressure-$i.log
+	[ -f "$l" ] || die "no $l: run make evidence first"
+	grep -q '^PAR-P-SOFT' "$l" || die "$l has no pressure results"
+	logs+=("$l")
+done
+L=${logs[0]}
 B=$BUILD/bench.txt
 Z=$BUILD/bench-zero.txt
 [ -f "$B" ] || die "no $B: run make evidence (or make bench) first"
 [ -f "$Z" ] || die "no $Z: run make evidence (or make bench-zero) first"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 rel=$(sed -n 's/^# kernel \([^,]*\),.*/\1/p' "$L" | head -n1)
-accel=$(cat "$BUILD/boot-demo.accel" 2>/dev/null || echo tcg)
-size=$(sed -n 's/^== Sizing every node to \([0-9]*\) pages.*/\1/p' "$L" | head -n1)
-memfree=$(sed -n 's/^  MemFree: *\([0-9]*\) kB/\1/p' "$L" | head -n1)
-minkb=$(sed -n 's/.*(min_free_kbytes \([0-9]*\)).*/\1/p' "$L" | head -n1)
+accel=$(cat "$BUILD/boot-pressure-1.accel" 2>/dev/null || echo tcg)
+read -r size nodes minkb dist < <(sed -n 's/^# reserve \([0-9]*\) pages on each of \([0-9]*\) nodes; min_free_kbytes \([0-9]*\); distance \([0-9]*\) pages/\1 \2 \3 \4/p' "$L" | head -n1)
 date=$(date -r "$L" -u +%Y-%m-%d)
 table=$(mktemp)
 {
-	echo "Memory-pressure run of $date: kernel $rel (the series on the"
-	echo "pinned base) under QEMU ${accel^^}, 2 vCPUs, 2 NUMA nodes of 512 MiB;"
-	echo "host: $(nproc) x $cpu."
-	echo "A userspace hog mlocked memory until MemFree was $memfree kB"
-	echo "(min_free_kbytes $minkb); reserve size $size pages per node;"
-	echo "the page mempool holds as many pages as the reserve, both nodes"
-	echo "together, allocated before the pressure. Each row: N allocations in a"
-	echo "row from one timer softirq with GFP_ATOMIC|__GFP_ZERO|__GFP_NOWARN (the"
-	echo "mempool without __GFP_ZERO, which mempool_alloc() does not take), all"
-	echo "held until the end of the burst."
-	if grep -q '^PAR-DEMO-HOG-KILLED' "$L"; then
-		echo "In this run the OOM killer took the hog before the last burst:"
-		echo "some rows ran with less memory pressure than intended."
-	fi
+	echo "Memory-pressure runs of $date: kernel $rel (the series on the"
+	echo "pinned base) under QEMU ${accel^^}, 2 vCPUs, 2 NUMA nodes of 512 MiB,"
+	echo "$PRESSURE_BOOTS boots; host: $(nproc) x $cpu."
+	echo "Reserve: $size pages per node; min_free_kbytes $minkb. Before each"
+	echo "burst a module takes or gives back pages until every zone has $dist"
+	echo "free pages above its min watermark. Each row: N allocations in a row"
+	echo "from one timer, GFP_ATOMIC|__GFP_ZERO|__GFP_NOWARN, held to the end."
 	echo
-	echo "stock: alloc_page(); mempool: mempool_alloc() on the page mempool;"
-	echo "reserve: alloc_page_atomic_quality(). Failed allocations per burst:"
+	echo "stock: alloc_page() (softirq); +min_free: the same with"
+	echo "min_free_kbytes raised by the reserve's memory ($((size * nodes * 4)) kB);"
+	echo "mempool: mempool_alloc() on a page mempool as large as the reserve,"
+	echo "after the stock burst (no __GFP_ZERO); reserve:"
+	echo "alloc_page_atomic_quality() (softirq); res. hard: the same from a hard"
+	echo "hrtimer; nolock hd: the same with every size at 0, which there is"
+	echo "alloc_pages_nolock() (CONFIG_PROVE_RAW_LOCK_NESTING)."
 	echo
-	echo "        N     stock   mempool   reserve"
-	sed -n 's/^PAR-DEMO N=\([0-9]*\) stock_got=[0-9]* stock_failed=\([0-9]*\) reserve_got=[0-9]* reserve_failed=\([0-9]*\) mempool_got=[0-9-]* mempool_failed=\([0-9-]*\).*/\1 \2 \4 \3/p' "$L" |
-		while read -r n s m r; do printf '   %6s   %7s   %7s   %7s\n' "$n" "$s" "$m" "$r"; done
+	python3 "$TOP/workflow/pressure-table.py" "${logs[@]}"
 } > "$table"
 lat=$(mktemp)
 python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"
@@ -75,4 +75,4 @@ assert "@" not in "".join(l for l in s.splitlines() if "_TABLE@" in l)
 open(out, "w").write(s)
 PY
 rm -f "$table" "$lat"
-log "updated README.md and workflow/cover-letter.txt from $L, $B and $Z"
+log "updated README.md and workflow/cover-letter.txt from ${#logs[@]} pressure boots, $B and $Z"

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workflow only, not part of the series: a memory eater for the pressure
+ * experiment. Writing D to /sys/module/eat/parameters/distance sets the
+ * free pages of every populated zone up to ZONE_NORMAL to D pages above
+ * the zone's min watermark, taking pages with __GFP_THISNODE and the
+ * zone's modifier (so that lowmem_reserve does not stop it) or giving back
+ * pages it took. Reading parameters/state shows each zone's free pages, min
+ * watermark and the pages the eater holds there, from the zone counters
+ * (NR_FREE_PAGES, which the watermark check reads). Unloading gives every
+ * page back.
+ */
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/vmstat.h>
+
+static struct list_head held[MAX_NUMNODES][MAX_NR_ZONES];
+static unsigned long nheld[MAX_NUMNODES][MAX_NR_ZONES];
+static DEFINE_MUTEX(eat_lock);
+static long distance = -1;
+
+static gfp_t zone_gfp(enum zone_type z)
+{
+	switch (z) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		return __GFP_DMA;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		return __GFP_DMA32;
+#endif
+	default:
+		return 0;
+	}
+}
+
+static bool eaten_zone(struct zone *zone)
+{
+	enum zone_type z = zone_idx(zone);
+
+	return populated_zone(zone) && z <= ZONE_NORMAL;
+}
+
+/* With the per-CPU deltas, as the watermark check reads it near the mark. */
+static long zone_distance(struct zone *zone)
+{
+	return (long)zone_page_state_snapshot(zone, NR_FREE_PAGES) -
+	       (long)min_wmark_pages(zone);
+}
+
+/*
+ * Bring @zone to @d free pages above its min watermark, to within
+ * EAT_ORDER's block size. Blocks of order 4 bypass the per-CPU lists, so
+ * that every page taken or given back moves NR_FREE_PAGES at once: order-0
+ * pages would come from and go to the per-CPU lists, which NR_FREE_PAGES
+ * does not count, and the distance would swing by their size.
+ */
+#define EAT_ORDER	4
+
+static void eat_zone(int nid, struct zone *zone, long d)
+{
+	enum zone_type z = zone_idx(zone);
+	/*
+	 * No reclaim, no kswapd wake-up, and __GFP_HIGH, which may go below
+	 * the min watermark: the loop stops at the distance it is asked for,
+	 * whatever the low watermark and kswapd do.
+	 */
+	gfp_t gfp = __GFP_HIGH | __GFP_THISNODE | __GFP_NOWARN |
+		    __GFP_NOMEMALLOC | __GFP_COMP | zone_gfp(z);
+	struct page *page;
+
+	while (zone_distance(zone) >= d + (1 << EAT_ORDER)) {
+		page = alloc_pages_node(nid, gfp, EAT_ORDER);
+		if (!page)
+			break;
+		if (page_zone(page) != zone) {
+			__free_pages(page, EAT_ORDER);
+			break;
+		}
+		list_add(&page->lru, &held[nid][z]);
+		nheld[nid][z]++;
+		cond_resched();
+	}
+	while (zone_distance(zone) < d && nheld[nid][z]) {
+		page = list_first_entry(&held[nid][z], struct page, lru);
+		list_del(&page->lru);
+		nheld[nid][z]--;
+		__free_pages(page, EAT_ORDER);
+	}
+}
+
+/* Pages in the per-CPU lists of @zone, which NR_FREE_PAGES leaves out. */
+static unsigned long zone_pcp(struct zone *zone)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_online_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(zone->per_cpu_pageset, cpu)->count);
+	return sum;
+}
+
+static void eat_all(long d)
+{
+	int nid, z;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (eaten_zone(zone))
+				eat_zone(nid, zone, d);
+		}
+}
+
+static int distance_set(const char *val, const struct kernel_param *kp)
+{
+	long d;
+	int ret = kstrtol(val, 10, &d);
+
+	if (ret)
+		return ret;
+	mutex_lock(&eat_lock);
+	distance = d;
+	eat_all(d);
+	mutex_unlock(&eat_lock);
+	return 0;
+}
+
+static int distance_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%ld\n", distance);
+}
+
+static const struct kernel_param_ops distance_ops = {
+	.set = distance_set,
+	.get = distance_get,
+};
+module_param_cb(distance, &distance_ops, NULL, 0600);
+
+/*
+ * "<node>:<zone>:<free>:<min>:<boost>:<pcp>:<held pages>" per zone, space
+ * separated.
+ */
+static int state_get(char *buf, const struct kernel_param *kp)
+{
+	int nid, z, len = 0;
+
+	for_each_online_node(nid)
+		for (z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &NODE_DATA(nid)->node_zones[z];
+
+			if (!eaten_zone(zone))
+				continue;
+			len += scnprintf(buf + len, PAGE_SIZE - len,
+					 "%d:%s:%lu:%lu:%lu:%lu:%lu ", nid, zone->name,
+					 zone_page_state_snapshot(zone, NR_FREE_PAGES),
+					 min_wmark_pages(zone),
+					 (unsigned long)zone->watermark_boost,
+					 zone_pcp(zone), nheld[nid][z] << EAT_ORDER);
+		}
+	len += scnprintf(buf + len, PAGE_SIZE - len, "\n");
+	return len;
+}
+
+static const struct kernel_param_ops state_ops = {
+	.get = state_get,
+};
+module_param_cb(state, &state_ops, NULL, 0400);
+
+static int __init eat_init(void)
+{
+	int nid, z;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			INIT_LIST_HEAD(&held[nid][z]);
+	return 0;
+}
+
+static void __exit eat_exit(void)
+{
+	int nid, z;
+
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			while (!list_empty(&held[nid][z])) {
+				struct page *page = list_first_entry(&held[nid][z],
+								     struct page, lru);
+
+				list_del(&page->lru);
+				__free_pages(page, EAT_ORDER);
+			}
+}
+
+module_init(eat_init);
+module_exit(eat_exit);
+MODULE_DESCRIPTION("Memory eater for the atomic page reserve's pressure experiment");
+MODULE_LICENSE("GPL");

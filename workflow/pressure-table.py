@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""The memory-pressure table from the consoles of the pressure boots
+(workflow/guest/init, par_mode=pressure): failed allocations per burst,
+median and range over the boots, and what the earlier pressure point (a
+userspace hog aiming at MemFree) left in each zone, boot by boot.
+  pressure-table.py LOG...
+"""
+import re
+import statistics
+import sys
+
+COLS = [("stock", "SOFT", 0), ("+min_free", "MINFREE", None),
+        ("mempool", "SOFT", 1), ("reserve", "SOFT", 2),
+        ("res. hard", "HARD", None), ("nolock hd", "NOLOCK", None)]
+
+
+def zones(st):
+    """'nid:name:free:min:boost:pcp:held ...'
+    -> [(nid, name, free - min, boost, pcp)]"""
+    out = []
+    for z in st.split():
+        nid, name, free, mn, boost, pcp, _ = z.split(":")
+        out.append((int(nid), name, int(free) - int(mn), int(boost), int(pcp)))
+    return out
+
+
+def parse(path):
+    runs, hog, dist, refill, pcp = {}, None, [], [], []
+    text = open(path, errors="replace").read()
+    if "PAR-END" not in text:
+        sys.exit(f"{path}: the guest did not finish")
+    for line in text.splitlines():
+        m = re.match(r"PAR-P-(SOFT|HARD|MINFREE|NOLOCK) N=(\d+) result=([^z]*?)"
+                     r"(?: zones=(.*))?$", line)
+        if m:
+            kind, n, res, st = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+            v = res.strip().rstrip(";").split()
+            if kind == "SOFT":
+                # "<N> <stock got> <stock failed> <pool got> <pool failed>
+                #  <reserve got> <reserve failed> <ns>"
+                fails = [int(v[2]), None if v[4] == "-" else int(v[4]), int(v[6])]
+                for i, f in enumerate(fails):
+                    runs[("SOFT", i, n)] = f
+            else:
+                runs[(kind, None, n)] = int(v[1])
+            if st and kind in ("SOFT", "MINFREE"):
+                dist += [d for _, _, d, _, _ in zones(st)]
+                if kind == "SOFT":
+                    pcp.append(sum(p for *_, p in zones(st)))
+            continue
+        if line.startswith("PAR-P-REFILL "):
+            refill.append(dict(kv.split("=") for kv in line.split()[1:]))
+        if line.startswith("PAR-P-HOGZONES "):
+            hz = zones(line.split(" ", 1)[1])
+        if line.startswith("PAR-P-HOG "):
+            v = line.split(" ", 1)[1].strip().rstrip(";").split()
+            hog = (hz, int(v[2]))
+    return runs, hog, dist, refill, pcp
+
+
+def cell(vals, how):
+    vals = [v for v in vals if v is not None]
+    if not vals:
+        return "-"
+    if how == "med":
+        return str(int(statistics.median(vals)))
+    return str(min(vals)) if min(vals) == max(vals) else f"{min(vals)}-{max(vals)}"
+
+
+def main():
+    logs = sys.argv[1:]
+    data = [parse(p) for p in logs]
+    sizes = sorted({k[2] for r, *_ in data for k in r})
+    head = "       N" + "".join(f"{c:>10}" for c, _, _ in COLS)
+    for how, title in (("med", "median"), ("range", "min-max")):
+        print(f"Failed allocations per burst, {title} over {len(logs)} boots:")
+        print()
+        print(head)
+        for n in sizes:
+            row = f"{n:>8}"
+            for _, kind, i in COLS:
+                row += f"{cell([r.get((kind, i, n)) for r, *_ in data], how):>10}"
+            print(row)
+        print()
+    dist = [d for _, _, ds, *_ in data for d in ds]
+    print(f"Before each stock burst every zone had {min(dist)} to {max(dist)}"
+          " free pages above")
+    print("its min watermark (NR_FREE_PAGES, read just before the burst), and")
+    pc = [p for *_, ps in data for p in ps]
+    print(f"the per-CPU lists of those zones held {min(pc)} to {max(pc)} pages more,")
+    print("which NR_FREE_PAGES does not count and a burst takes first.")
+    print()
+    rf = [r for _, _, _, rs, _ in data for r in rs]
+    if rf:
+        def span(key):
+            v = sorted(int(r[key]) for r in rf)
+            return str(v[0]) if v[0] == v[-1] else f"{v[0]}-{v[-1]}"
+        print("The refill under that pressure (order-3 GFP_KERNEL|__GFP_NORETRY")
+        print(f"chunks), per boot over the stock, mempool, reserve and +min_free")
+        print(f"bursts: {span('refills')} refill runs added chunks,"
+              f" {span('refill_failures')} stopped at a failed one.")
+        print("Free blocks of order 3 or more at the pressure point")
+        print(f"(/proc/pagetypeinfo, all zones): {span('free_o3_unmovable')}"
+              f" unmovable, {span('free_o3_all')} of any type.")
+        print()
+    print("The earlier pressure point (a hog mlocking until MemFree was 10%")
+    print("above min_free_kbytes), boot by boot: free pages above the min")
+    print("watermark (with its boost) and in the per-CPU lists per zone, and")
+    print("stock failures of one 2048-page burst:")
+    print()
+    print("    boot  zone     above min   boost     pcp   stock failed")
+    for i, (_, hog, *_) in enumerate(data, 1):
+        if not hog:
+            continue
+        hz, failed = hog
+        for j, (nid, name, d, b, p) in enumerate(hz):
+            f = str(failed) if j == 0 else ""
+            print(f"  {i if j == 0 else '':>6}  {nid}/{name:<7}{d:>10}{b:>8}{p:>8}{f:>15}".rstrip())
+
+
+main()
