@@ -18,7 +18,8 @@ def zones(st):
     """'nid:name:free:min:boost:pcp:held ...'
     -> [(nid, name, free - min, boost, pcp)]"""
     out = []
-    for z in st.split():
+    # A kernel message may have been printed into the line: cut it off.
+    for z in st.split("[")[0].split():
         nid, name, free, mn, boost, pcp, _ = z.split(":")
         out.append((int(nid), name, int(free) - int(mn), int(boost), int(pcp)))
     return out
@@ -34,7 +35,7 @@ def parse(path):
                      r"(?: zones=(.*))?$", line)
         if m:
             kind, n, res, st = m.group(1), int(m.group(2)), m.group(3), m.group(4)
-            v = res.strip().rstrip(";").split()
+            v = res.split("[")[0].strip().rstrip(";").split()
             if kind == "SOFT":
                 # "<N> <stock got> <stock failed> <pool got> <pool failed>
                 #  <reserve got> <reserve failed> <ns>"
@@ -47,6 +48,7 @@ def parse(path):
                 dist += [d for _, _, d, _, _ in zones(st)]
                 if kind == "SOFT":
                     pcp.append(sum(p for *_, p in zones(st)))
+                    runs[("PCP", None, n)] = pcp[-1]
             continue
         if line.startswith("PAR-P-REFILL "):
             refill.append(dict(kv.split("=") for kv in line.split()[1:]))
@@ -70,7 +72,7 @@ def cell(vals, how):
 def main():
     logs = sys.argv[1:]
     data = [parse(p) for p in logs]
-    sizes = sorted({k[2] for r, *_ in data for k in r})
+    sizes = sorted({k[2] for r, *_ in data for k in r if k[0] != "PCP"})
     head = "       N" + "".join(f"{c:>10}" for c, _, _ in COLS)
     for how, title in (("med", "median"), ("range", "min-max")):
         print(f"Failed allocations per burst, {title} over {len(logs)} boots:")
@@ -87,8 +89,9 @@ def main():
           " free pages above")
     print("its min watermark (NR_FREE_PAGES, read just before the burst), and")
     pc = [p for *_, ps in data for p in ps]
-    print(f"the per-CPU lists of those zones held {min(pc)} to {max(pc)} pages more,")
-    print("which NR_FREE_PAGES does not count and a burst takes first.")
+    print(f"the bursting CPU's per-CPU lists of those zones held {min(pc)} to {max(pc)}")
+    print("pages more, which NR_FREE_PAGES does not count and a burst takes")
+    print("first (stock failures against them, per boot, below).")
     print()
     rf = [r for _, _, _, rs, _ in data for r in rs]
     if rf:
@@ -103,9 +106,21 @@ def main():
         print(f"(/proc/pagetypeinfo, all zones): {span('free_o3_unmovable')}"
               f" unmovable, {span('free_o3_all')} of any type.")
         print()
+    big = [n for n in sizes if any(r.get(("SOFT", 0, n)) for r, *_ in data)]
+    if big:
+        print("Stock failures and the pages in the bursting CPU's per-CPU lists")
+        print("(both zones) just before the burst, boot by boot:")
+        print()
+        print("    boot" + "".join(f"{'N=' + str(n) + ' failed (pcp)':>22}" for n in big))
+        for i, (r, *_) in enumerate(data, 1):
+            print(f"  {i:>6}" + "".join(
+                f"{str(r.get(('SOFT', 0, n))) + ' (' + str(r.get(('PCP', None, n))) + ')':>22}"
+                for n in big))
+        print()
     print("The earlier pressure point (a hog mlocking until MemFree was 10%")
     print("above min_free_kbytes), boot by boot: free pages above the min")
-    print("watermark (with its boost) and in the per-CPU lists per zone, and")
+    print("watermark (with its boost) and in the bursting CPU's per-CPU lists,")
+    print("per zone, and")
     print("stock failures of one 2048-page burst:")
     print()
     print("    boot  zone     above min   boost     pcp   stock failed")
