@@ -79,6 +79,13 @@
 #define PAR_BATCH		32
 /* The reserve of a node may not exceed 1/PAR_MAX_FRACTION of its memory. */
 #define PAR_MAX_FRACTION	32
+/*
+ * Every allocation of the refill work, its pages and its metadata: under
+ * pressure it gives up rather than invoke the OOM killer, which could kill
+ * a task, or panic a machine with nothing left to kill, for pages held in
+ * advance.
+ */
+#define PAR_REFILL_GFP		(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN)
 
 struct par_pdesc {
 	unsigned int state;	/* enum par_page_state, changed with cmpxchg() */
@@ -237,7 +244,7 @@ static int par_map_cover(struct par_node *pn, unsigned long pfn)
 		end = max(end, old->base + old->nbits);
 	}
 	map = kvzalloc(struct_size(map, bits, BITS_TO_LONGS(end - start)),
-		       GFP_KERNEL);
+		       PAR_REFILL_GFP);
 	if (!map)
 		return -ENOMEM;
 	map->base = start;
@@ -912,15 +919,15 @@ static int par_add_chunk(struct par_node *pn)
 	unsigned int i;
 	int err;
 
-	chunk = kzalloc_node(sizeof(*chunk), GFP_KERNEL, pn->nid);
+	chunk = kzalloc_node(sizeof(*chunk), PAR_REFILL_GFP, pn->nid);
 	if (!chunk)
 		return -ENOMEM;
 	/*
 	 * __GFP_ZERO, not a clear_highpage() of our own: with init_on_alloc=1
 	 * the page allocator zeroes anyway, and a page is then zeroed once.
 	 */
-	page = alloc_pages_node(pn->nid, GFP_KERNEL | __GFP_THISNODE | __GFP_ZERO |
-				__GFP_NORETRY | __GFP_NOWARN, PAR_CHUNK_ORDER);
+	page = alloc_pages_node(pn->nid, PAR_REFILL_GFP | __GFP_THISNODE | __GFP_ZERO,
+				PAR_CHUNK_ORDER);
 	if (!page) {
 		kfree(chunk);
 		return -ENOMEM;
@@ -949,7 +956,7 @@ static int par_add_chunk(struct par_node *pn)
 		list_add_tail(&p->lru, &ready);
 	}
 	xa_lock(&par_chunks);
-	old = __xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, GFP_KERNEL);
+	old = __xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, PAR_REFILL_GFP);
 	err = xa_err(old);
 	if (!err)
 		par_map_assign(pn, pfn >> PAR_CHUNK_ORDER, true);

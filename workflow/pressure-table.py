@@ -111,17 +111,16 @@ def main():
         print("Stock failures and the pages in the bursting CPU's per-CPU lists")
         print("(both zones) just before the burst, boot by boot:")
         print()
-        print("    boot" + "".join(f"{'N=' + str(n) + ' failed (pcp)':>22}" for n in big))
+        print("    boot" + "".join(f"{'N=' + str(n) + ' fail (pcp)':>20}" for n in big))
         for i, (r, *_) in enumerate(data, 1):
             print(f"  {i:>6}" + "".join(
-                f"{str(r.get(('SOFT', 0, n))) + ' (' + str(r.get(('PCP', None, n))) + ')':>22}"
+                f"{str(r.get(('SOFT', 0, n))) + ' (' + str(r.get(('PCP', None, n))) + ')':>20}"
                 for n in big))
         print()
     print("The earlier pressure point (a hog mlocking until MemFree was 10%")
     print("above min_free_kbytes), boot by boot: free pages above the min")
     print("watermark (with its boost) and in the bursting CPU's per-CPU lists,")
-    print("per zone, and")
-    print("stock failures of one 2048-page burst:")
+    print("per zone, and stock failures of one 2048-page burst:")
     print()
     print("    boot  zone     above min   boost     pcp   stock failed")
     for i, (_, hog, *_) in enumerate(data, 1):

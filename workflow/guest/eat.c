@@ -9,6 +9,12 @@
  * watermark and the pages the eater holds there, from the zone counters
  * (NR_FREE_PAGES, which the watermark check reads). Unloading gives every
  * page back.
+ *
+ * A shrinker gives pages back to direct reclaim, not to kswapd: after a
+ * burst has dug a zone below its min watermark, the next GFP_KERNEL
+ * allocation of the shell that drives the experiment (a file open) would
+ * otherwise invoke the OOM killer, with nothing to kill. kswapd, which the
+ * bursts wake, gets nothing, so that it cannot hand a burst more memory.
  */
 #include <linux/gfp.h>
 #include <linux/list.h>
@@ -16,6 +22,9 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/shrinker.h>
+#include <linux/swap.h>
 #include <linux/vmstat.h>
 
 static struct list_head held[MAX_NUMNODES][MAX_NR_ZONES];
@@ -174,6 +183,41 @@ static const struct kernel_param_ops state_ops = {
 };
 module_param_cb(state, &state_ops, NULL, 0400);
 
+static unsigned long eat_count(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long nr = 0;
+	int z;
+
+	if (current_is_kswapd())
+		return 0;
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		nr += READ_ONCE(nheld[sc->nid][z]) << EAT_ORDER;
+	return nr;
+}
+
+static unsigned long eat_scan(struct shrinker *s, struct shrink_control *sc)
+{
+	unsigned long freed = 0;
+	int z;
+
+	if (current_is_kswapd() || !mutex_trylock(&eat_lock))
+		return SHRINK_STOP;
+	for (z = 0; z < MAX_NR_ZONES && freed < sc->nr_to_scan; z++)
+		while (nheld[sc->nid][z] && freed < sc->nr_to_scan) {
+			struct page *page = list_first_entry(&held[sc->nid][z],
+							     struct page, lru);
+
+			list_del(&page->lru);
+			nheld[sc->nid][z]--;
+			__free_pages(page, EAT_ORDER);
+			freed += 1 << EAT_ORDER;
+		}
+	mutex_unlock(&eat_lock);
+	return freed;
+}
+
+static struct shrinker *eat_shrinker;
+
 static int __init eat_init(void)
 {
 	int nid, z;
@@ -181,6 +225,13 @@ static int __init eat_init(void)
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		for (z = 0; z < MAX_NR_ZONES; z++)
 			INIT_LIST_HEAD(&held[nid][z]);
+	eat_shrinker = shrinker_alloc(SHRINKER_NUMA_AWARE, "eat");
+	if (!eat_shrinker)
+		return -ENOMEM;
+	eat_shrinker->count_objects = eat_count;
+	eat_shrinker->scan_objects = eat_scan;
+	eat_shrinker->seeks = 0;
+	shrinker_register(eat_shrinker);
 	return 0;
 }
 
@@ -188,6 +239,7 @@ static void __exit eat_exit(void)
 {
 	int nid, z;
 
+	shrinker_free(eat_shrinker);
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		for (z = 0; z < MAX_NR_ZONES; z++)
 			while (!list_empty(&held[nid][z])) {
