@@ -49,6 +49,8 @@ def parse(path):
                 if kind == "SOFT":
                     pcp.append(sum(p for *_, p in zones(st)))
                     runs[("PCP", None, n)] = pcp[-1]
+            if st and kind == "NOLOCK":
+                runs[("PCPNL", None, n)] = sum(p for *_, p in zones(st))
             continue
         if line.startswith("PAR-P-REFILL "):
             refill.append(dict(kv.split("=") for kv in line.split()[1:]))
@@ -72,7 +74,7 @@ def cell(vals, how):
 def main():
     logs = sys.argv[1:]
     data = [parse(p) for p in logs]
-    sizes = sorted({k[2] for r, *_ in data for k in r if k[0] != "PCP"})
+    sizes = sorted({k[2] for r, *_ in data for k in r if not k[0].startswith("PCP")})
     head = "       N" + "".join(f"{c:>10}" for c, _, _ in COLS)
     for how, title in (("med", "median"), ("range", "min-max")):
         print(f"Failed allocations per burst, {title} over {len(logs)} boots:")
@@ -116,6 +118,16 @@ def main():
             print(f"  {i:>6}" + "".join(
                 f"{str(r.get(('SOFT', 0, n))) + ' (' + str(r.get(('PCP', None, n))) + ')':>20}"
                 for n in big))
+        print()
+    nl = [n for n in sizes if any(r.get(("NOLOCK", None, n)) for r, *_ in data)]
+    if nl and any(("PCPNL", None, n) in r for r, *_ in data for n in nl):
+        print("The same for the nolock rows (a hard hrtimer, every size at 0):")
+        print()
+        print("    boot" + "".join(f"{'N=' + str(n) + ' fail (pcp)':>20}" for n in nl))
+        for i, (r, *_) in enumerate(data, 1):
+            print(f"  {i:>6}" + "".join(
+                f"{str(r.get(('NOLOCK', None, n))) + ' (' + str(r.get(('PCPNL', None, n))) + ')':>20}"
+                for n in nl))
         print()
     print("The earlier pressure point (a hog mlocking until MemFree was 10%")
     print("above min_free_kbytes), boot by boot: free pages above the min")
