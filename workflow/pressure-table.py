@@ -71,6 +71,22 @@ def cell(vals, how):
     return str(min(vals)) if min(vals) == max(vals) else f"{min(vals)}-{max(vals)}"
 
 
+def fail_pcp(data, sizes, row, pcp_key, title):
+    """Per boot, the failures of @row next to the per-CPU pages before each
+    burst, for the sizes where some boot failed."""
+    ns = [n for n in sizes if any(r.get(row + (n,)) for r, *_ in data)]
+    if not ns or not any((pcp_key, None, n) in r for r, *_ in data for n in ns):
+        return
+    print("\n".join(title))
+    print()
+    print("    boot" + "".join(f"{'N=' + str(n) + ' fail (pcp)':>20}" for n in ns))
+    for i, (r, *_) in enumerate(data, 1):
+        print(f"  {i:>6}" + "".join(
+            f"{str(r.get(row + (n,))) + ' (' + str(r.get((pcp_key, None, n))) + ')':>20}"
+            for n in ns))
+    print()
+
+
 def main():
     logs = sys.argv[1:]
     data = [parse(p) for p in logs]
@@ -108,27 +124,11 @@ def main():
         print(f"(/proc/pagetypeinfo, all zones): {span('free_o3_unmovable')}"
               f" unmovable, {span('free_o3_all')} of any type.")
         print()
-    big = [n for n in sizes if any(r.get(("SOFT", 0, n)) for r, *_ in data)]
-    if big:
-        print("Stock failures and the pages in the bursting CPU's per-CPU lists")
-        print("(both zones) just before the burst, boot by boot:")
-        print()
-        print("    boot" + "".join(f"{'N=' + str(n) + ' fail (pcp)':>20}" for n in big))
-        for i, (r, *_) in enumerate(data, 1):
-            print(f"  {i:>6}" + "".join(
-                f"{str(r.get(('SOFT', 0, n))) + ' (' + str(r.get(('PCP', None, n))) + ')':>20}"
-                for n in big))
-        print()
-    nl = [n for n in sizes if any(r.get(("NOLOCK", None, n)) for r, *_ in data)]
-    if nl and any(("PCPNL", None, n) in r for r, *_ in data for n in nl):
-        print("The same for the nolock rows (a hard hrtimer, every size at 0):")
-        print()
-        print("    boot" + "".join(f"{'N=' + str(n) + ' fail (pcp)':>20}" for n in nl))
-        for i, (r, *_) in enumerate(data, 1):
-            print(f"  {i:>6}" + "".join(
-                f"{str(r.get(('NOLOCK', None, n))) + ' (' + str(r.get(('PCPNL', None, n))) + ')':>20}"
-                for n in nl))
-        print()
+    fail_pcp(data, sizes, ("SOFT", 0), "PCP",
+             ["Stock failures and the pages in the bursting CPU's per-CPU lists",
+              "(both zones) just before the burst, boot by boot:"])
+    fail_pcp(data, sizes, ("NOLOCK", None), "PCPNL",
+             ["The same for the nolock rows (a hard hrtimer, every size at 0):"])
     print("The earlier pressure point (a hog mlocking until MemFree was 10%")
     print("above min_free_kbytes), boot by boot: free pages above the min")
     print("watermark (with its boost) and in the bursting CPU's per-CPU lists,")

@@ -63,14 +63,27 @@ static long zone_distance(struct zone *zone)
 }
 
 /*
- * Bring @zone to @d free pages above its min watermark, to within
- * EAT_ORDER's block size. Blocks of order 4 bypass the per-CPU lists, so
- * that every page taken or given back moves NR_FREE_PAGES at once: order-0
+ * The eater takes and gives back blocks of order 4: they bypass the
+ * per-CPU lists, so that every block moves NR_FREE_PAGES at once. Order-0
  * pages would come from and go to the per-CPU lists, which NR_FREE_PAGES
  * does not count, and the distance would swing by their size.
  */
 #define EAT_ORDER	4
 
+/* Give the first block held in zone @z of node @nid back. */
+static void give_back(int nid, int z)
+{
+	struct page *page = list_first_entry(&held[nid][z], struct page, lru);
+
+	list_del(&page->lru);
+	nheld[nid][z]--;
+	__free_pages(page, EAT_ORDER);
+}
+
+/*
+ * Bring @zone to @d free pages above its min watermark, to within
+ * EAT_ORDER's block size.
+ */
 static void eat_zone(int nid, struct zone *zone, long d)
 {
 	enum zone_type z = zone_idx(zone);
@@ -95,12 +108,8 @@ static void eat_zone(int nid, struct zone *zone, long d)
 		nheld[nid][z]++;
 		cond_resched();
 	}
-	while (zone_distance(zone) < d && nheld[nid][z]) {
-		page = list_first_entry(&held[nid][z], struct page, lru);
-		list_del(&page->lru);
-		nheld[nid][z]--;
-		__free_pages(page, EAT_ORDER);
-	}
+	while (zone_distance(zone) < d && nheld[nid][z])
+		give_back(nid, z);
 }
 
 /*
@@ -204,12 +213,7 @@ static unsigned long eat_scan(struct shrinker *s, struct shrink_control *sc)
 		return SHRINK_STOP;
 	for (z = 0; z < MAX_NR_ZONES && freed < sc->nr_to_scan; z++)
 		while (nheld[sc->nid][z] && freed < sc->nr_to_scan) {
-			struct page *page = list_first_entry(&held[sc->nid][z],
-							     struct page, lru);
-
-			list_del(&page->lru);
-			nheld[sc->nid][z]--;
-			__free_pages(page, EAT_ORDER);
+			give_back(sc->nid, z);
 			freed += 1 << EAT_ORDER;
 		}
 	mutex_unlock(&eat_lock);
@@ -242,13 +246,8 @@ static void __exit eat_exit(void)
 	shrinker_free(eat_shrinker);
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		for (z = 0; z < MAX_NR_ZONES; z++)
-			while (!list_empty(&held[nid][z])) {
-				struct page *page = list_first_entry(&held[nid][z],
-								     struct page, lru);
-
-				list_del(&page->lru);
-				__free_pages(page, EAT_ORDER);
-			}
+			while (nheld[nid][z])
+				give_back(nid, z);
 }
 
 module_init(eat_init);
