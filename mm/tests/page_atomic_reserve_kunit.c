@@ -283,6 +283,26 @@ static bool par_kasan_poisoned(struct page *page)
 }
 #endif
 
+static bool par_kasan_on(void)
+{
+	return IS_ENABLED(CONFIG_KASAN_GENERIC) && kasan_enabled();
+}
+
+/*
+ * Whether the debugging features that are enabled keep @page from access
+ * (@sealed) or not: poisoned for KASAN, unmapped by debug_pagealloc.
+ */
+static void par_expect_sealed(struct kunit *test, struct page *page,
+			      bool sealed, const char *what)
+{
+	if (par_kasan_on())
+		KUNIT_EXPECT_EQ_MSG(test, par_kasan_poisoned(page), sealed,
+				    "KASAN, %s page", what);
+	if (debug_pagealloc_enabled())
+		KUNIT_EXPECT_EQ_MSG(test, kernel_page_present(page), !sealed,
+				    "debug_pagealloc, %s page", what);
+}
+
 /*
  * While the reserve holds a page, ready or pending, KASAN reports an
  * access to it and debug_pagealloc has it unmapped, as for a page in the
@@ -290,42 +310,28 @@ static bool par_kasan_poisoned(struct page *page)
  */
 static void par_test_debug_hooks(struct kunit *test)
 {
-	bool kasan = IS_ENABLED(CONFIG_KASAN_GENERIC) && kasan_enabled();
-	bool dpa = debug_pagealloc_enabled();
 	struct page *page, *ready;
 
-	if (!kasan && !dpa)
+	if (!par_kasan_on() && !debug_pagealloc_enabled())
 		kunit_skip(test, "needs generic KASAN or debug_pagealloc=on");
 	page_atomic_reserve_pause_refill(true);
 	ready = page_atomic_reserve_peek(numa_mem_id());
 	KUNIT_ASSERT_NOT_NULL(test, ready);
 	page = par_get(test, GFP_ATOMIC | __GFP_ZERO);
 	KUNIT_EXPECT_TRUE(test, page_is(page, 0));
-	if (kasan) {
-		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(ready));
-		KUNIT_EXPECT_FALSE(test, par_kasan_poisoned(page));
-	}
-	if (dpa) {
-		KUNIT_EXPECT_FALSE(test, kernel_page_present(ready));
-		KUNIT_EXPECT_TRUE(test, kernel_page_present(page));
-	}
+	par_expect_sealed(test, ready, true, "ready");
+	par_expect_sealed(test, page, false, "handed out");
 
 	page_atomic_reserve_hold_pending(true);
 	free_page_atomic_quality(page);
 	page_atomic_reserve_flush();
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_PENDING);
-	if (kasan)
-		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(page));
-	if (dpa)
-		KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	par_expect_sealed(test, page, true, "pending");
 	page_atomic_reserve_hold_pending(false);
 	page_atomic_reserve_flush();
 	/* Checked and zeroed by the work, and sealed again. */
 	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
-	if (kasan)
-		KUNIT_EXPECT_TRUE(test, par_kasan_poisoned(page));
-	if (dpa)
-		KUNIT_EXPECT_FALSE(test, kernel_page_present(page));
+	par_expect_sealed(test, page, true, "recycled");
 	KUNIT_EXPECT_TRUE(test, held_page_is(page, 0));
 }
 
