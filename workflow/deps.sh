@@ -15,5 +15,11 @@ log "installing: ${missing[*]}"
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+# One retry: a mirror or the dpkg lock can fail for a moment.
+install() {
+	$SUDO apt-get -o DPkg::Lock::Timeout=120 update -q >/dev/null &&
+		$SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -q \
+			--no-install-recommends "${missing[@]}" >/dev/null
+}
+install || { log "apt-get failed; retrying in 10 s"; sleep 10; install; } ||
+	die "could not install: ${missing[*]}"

@@ -120,7 +120,11 @@ if [ $b4_rc -ne 0 ]; then
 	# Show why: b4.sh stopped or a check failed.
 	echo "make send-prep exited $b4_rc; its last lines:"
 	echo "$b4_out" | tail -n 40 | sed 's/^/# /'
-	echo "$b4_out" | grep -q '^not ok ' || b4_out="not ok b4 ran to its checks"
+	# CI keeps only the end of the output: name the reason in the
+	# summary too (b4.sh's ERR trap or die line, else its last line).
+	why=$(echo "$b4_out" | grep -E '^(b4\.sh: line |\[ *[0-9]+s\] ERROR: )' | tail -n1)
+	[ -n "$why" ] || why=$(echo "$b4_out" | tail -n1)
+	echo "$b4_out" | grep -q '^not ok ' || b4_out="not ok b4 ran to its checks (exit $b4_rc: ${why:0:200})"
 fi
 lines "$b4_out" "make send-prep"
 
