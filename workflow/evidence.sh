@@ -2,7 +2,8 @@
 # The performance evidence, end to end from a fresh clone: install what is
 # missing, fetch and apply the series, run the latency benchmark and the
 # zero-cost comparison on UML, the memory-pressure experiment in a booted
-# x86_64 kernel under QEMU (TCG; KVM=1 to opt in), then write the tables
+# x86_64 kernel under QEMU (TCG; KVM=1 to opt in), the hard-hrtimer run in
+# the same kernel built PREEMPT_RT, then write the tables
 # into README.md and the cover letter, and regenerate patches/ from the
 # applied series so that patches/0000-cover-letter.patch carries them.
 set -euo pipefail
@@ -18,6 +19,9 @@ W=$TOP/workflow
 for i in $(seq 1 "${PRESSURE_BOOTS:-5}"); do
 	BOOT_TAG=-$i "$W/boot.sh" pressure > "$BUILD/pressure-$i.txt"
 done
+# The hardirq case on PREEMPT_RT: the same kernel built PREEMPT_RT.
+"$W/build-x86-rt.sh"
+BUILD=$BUILD/rt "$W/boot.sh" rt > "$BUILD/rt/rt.txt"
 "$W/report.sh"
 "$W/export.sh" "$SERIES_BRANCH"
 "$W/check-sync.sh"

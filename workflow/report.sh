@@ -1,10 +1,12 @@
 #!/bin/bash
 # Write the measured tables into README.md, between its "pressure-table"
 # and "latency-table" markers, and make workflow/cover-letter.txt from
-# workflow/cover-letter.in with the tables in place of @PRESSURE_TABLE@ and
-# @LATENCY_TABLE@: the memory-pressure table from the last pressure boots
-# (build/boot-pressure-N.log), the latency table from the last UML benchmark
-# (build/bench.txt) and zero-cost comparison (build/bench-zero.txt).
+# workflow/cover-letter.in with the tables in place of @PRESSURE_TABLE@,
+# @RT_TABLE@ and @LATENCY_TABLE@: the memory-pressure table from the last
+# pressure boots (build/boot-pressure-N.log), the PREEMPT_RT hardirq table
+# from the last PREEMPT_RT boot (build/rt/boot-rt.log), the latency table
+# from the last UML benchmark (build/bench.txt) and zero-cost comparison
+# (build/bench-zero.txt).
 # No number is typed by hand.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -21,6 +23,8 @@ B=$BUILD/bench.txt
 Z=$BUILD/bench-zero.txt
 [ -f "$B" ] || die "no $B: run make evidence (or make bench) first"
 [ -f "$Z" ] || die "no $Z: run make evidence (or make bench-zero) first"
+RTL=$BUILD/rt/boot-rt.log
+[ -f "$RTL" ] || die "no $RTL: run make evidence first"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 rel=$(sed -n 's/^# kernel \([^,]*\),.*/\1/p' "$L" | head -n1)
 accel=$(cat "$BUILD/boot-pressure-1.accel" 2>/dev/null || echo tcg)
@@ -46,16 +50,22 @@ table=$(mktemp)
 	echo
 	python3 "$TOP/workflow/pressure-table.py" "${logs[@]}"
 } > "$table"
+rt=$(mktemp)
+{
+	python3 "$TOP/workflow/rt-table.py" "$RTL"
+	rt_accel=$(cat "$BUILD/rt/boot-rt.accel" 2>/dev/null || echo tcg)
+	echo "QEMU ${rt_accel^^}, $(date -r "$RTL" -u +%Y-%m-%d)."
+} > "$rt"
 lat=$(mktemp)
 python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"
-# Both go into the cover letter, indented by two: keep them mail-sized.
-long=$(cat "$table" "$lat" | awk 'length($0) > 72' | head -n 3)
+# All go into the cover letter, indented by two: keep them mail-sized.
+long=$(cat "$table" "$rt" "$lat" | awk 'length($0) > 72' | head -n 3)
 [ -z "$long" ] || die "table lines longer than 72 columns: $long"
-python3 - "$TOP/README.md" "$table" "$lat" <<'PY'
+python3 - "$TOP/README.md" "$table" "$rt" "$lat" <<'PY'
 import sys
 path = sys.argv[1]
 s = open(path).read()
-for name, f in (("pressure", sys.argv[2]), ("latency", sys.argv[3])):
+for name, f in zip(("pressure", "rt", "latency"), sys.argv[2:]):
     b, e = f"<!-- {name}-table:begin -->", f"<!-- {name}-table:end -->"
     i, j = s.index(b) + len(b), s.index(e)
     s = s[:i] + "\n```\n" + open(f).read() + "```\n" + s[j:]
@@ -63,16 +73,16 @@ open(path, "w").write(s)
 PY
 # The cover letter is made from its template; the @..._TABLE@ lines are
 # replaced by the tables, indented.
-python3 - "$TOP/workflow/cover-letter.in" "$TOP/workflow/cover-letter.txt" "$table" "$lat" <<'PY'
+python3 - "$TOP/workflow/cover-letter.in" "$TOP/workflow/cover-letter.txt" "$table" "$rt" "$lat" <<'PY'
 import sys
 tmpl, out = sys.argv[1], sys.argv[2]
 s = open(tmpl).read()
-for name, f in (("PRESSURE", sys.argv[3]), ("LATENCY", sys.argv[4])):
+for name, f in zip(("PRESSURE", "RT", "LATENCY"), sys.argv[3:]):
     t = open(f).read()
     s = s.replace(f"@{name}_TABLE@\n", "".join("  " + l if l.strip() else "\n"
                                                  for l in t.splitlines(True)))
 assert "@" not in "".join(l for l in s.splitlines() if "_TABLE@" in l)
 open(out, "w").write(s)
 PY
-rm -f "$table" "$lat"
-log "updated README.md and workflow/cover-letter.txt from ${#logs[@]} pressure boots, $B and $Z"
+rm -f "$table" "$rt" "$lat"
+log "updated README.md and workflow/cover-letter.txt from ${#logs[@]} pressure boots, $RTL, $B and $Z"

@@ -16,7 +16,9 @@
  * otherwise invoke the OOM killer, with nothing to kill. kswapd, which the
  * bursts wake, gets nothing, so that it cannot hand a burst more memory.
  */
+#include <linux/completion.h>
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
@@ -24,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
+#include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/vmstat.h>
 
@@ -219,6 +222,75 @@ static unsigned long eat_scan(struct shrinker *s, struct shrink_control *sc)
 	mutex_unlock(&eat_lock);
 	return freed;
 }
+
+#define STOCK_MAX	256
+
+struct stock_call {
+	struct hrtimer timer;
+	struct completion done;
+	struct page *pages[STOCK_MAX];
+	unsigned int nr, got;
+	bool hardirq;
+};
+
+static char stock_result[32] = "none\n";
+
+static enum hrtimer_restart stock_fn(struct hrtimer *t)
+{
+	struct stock_call *c = container_of(t, struct stock_call, timer);
+	unsigned int i;
+
+	c->hardirq = in_hardirq();
+	for (i = 0; i < c->nr; i++) {
+		c->pages[i] = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+		if (c->pages[i])
+			c->got++;
+	}
+	complete(&c->done);
+	return HRTIMER_NORESTART;
+}
+
+static int stock_set(const char *val, const struct kernel_param *kp)
+{
+	struct stock_call *c;
+	unsigned int n, i;
+	int ret = kstrtouint(val, 10, &n);
+
+	if (ret)
+		return ret;
+	if (!n || n > STOCK_MAX)
+		return -ERANGE;
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->nr = n;
+	init_completion(&c->done);
+	hrtimer_setup(&c->timer, stock_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	migrate_disable();
+	hrtimer_start(&c->timer, us_to_ktime(100), HRTIMER_MODE_REL_PINNED_HARD);
+	migrate_enable();
+	wait_for_completion(&c->done);
+	hrtimer_cancel(&c->timer);
+	for (i = 0; i < n; i++)
+		if (c->pages[i])
+			__free_page(c->pages[i]);
+	scnprintf(stock_result, sizeof(stock_result), "%u %u %d\n", c->got,
+		  n - c->got, c->hardirq);
+	kfree(c);
+	return 0;
+}
+
+static int stock_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s", stock_result);
+}
+
+static const struct kernel_param_ops stock_ops = {
+	.set = stock_set,
+	.get = stock_get,
+};
+module_param_cb(stock_hardirq, &stock_ops, NULL, 0600);
 
 static struct shrinker *eat_shrinker;
 
