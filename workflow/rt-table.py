@@ -25,13 +25,14 @@ def main(path):
     before = lines[:len(lines) - len(after)]
     if any(REPORT.search(l) for l in before):
         sys.exit(f"{path}: a report before the stock allocation")
-    rep = [re.sub(r"^\[ *[0-9.]+\] ", "", l) for l in after if REPORT.search(l)]
+    rep = [re.sub(r" at \S+$", "", re.sub(r"^\[ *[0-9.]+\] ", "", l))
+           for l in after if REPORT.search(l)]
 
     def row(name, key):
         got, failed = vals[key]
         return f"  {name:<36} got {got:>2} of {got + failed}"
     print(f"PREEMPT_RT, {kernel.split(',')[0]}, from a hard hrtimer")
-    print("(HRTIMER_MODE_REL_PINNED_HARD) on CPU 0, 16 pages each, lockdep on:")
+    print("(HRTIMER_MODE_REL_PINNED_HARD) on CPU 0, lockdep on:")
     print(row("reserve (64 pages per node)", "RESERVE") + ", no report")
     print(row("every size 0: alloc_pages_nolock()", "NOLOCK"))
     print(row("stock alloc_page(GFP_ATOMIC)", "STOCK") + ", then:")
