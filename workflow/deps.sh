@@ -16,10 +16,10 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 # One retry: a mirror or the dpkg lock can fail for a moment.
-install() {
+apt_install() {
 	$SUDO apt-get -o DPkg::Lock::Timeout=120 update -q >/dev/null &&
 		$SUDO apt-get -o DPkg::Lock::Timeout=120 install -y -q \
 			--no-install-recommends "${missing[@]}" >/dev/null
 }
-install || { log "apt-get failed; retrying in 10 s"; sleep 10; install; } ||
+apt_install || { log "apt-get failed; retrying in 10 s"; sleep 10; apt_install; } ||
 	die "could not install: ${missing[*]}"

@@ -54,7 +54,7 @@ rt=$(mktemp)
 {
 	python3 "$TOP/workflow/rt-table.py" "$RTL"
 	rt_accel=$(cat "$BUILD/rt/boot-rt.accel" 2>/dev/null || echo tcg)
-	echo "QEMU ${rt_accel^^}, $(date -r "$RTL" -u +%Y-%m-%d)."
+	echo "QEMU ${rt_accel^^}, $(date -r "$RTL" -u +%Y-%m-%d); host: $(nproc) x $cpu."
 } > "$rt"
 lat=$(mktemp)
 python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"

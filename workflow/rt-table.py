@@ -14,9 +14,9 @@ def main(path):
     lines = [l.rstrip("\n") for l in open(path, errors="replace")]
     vals = {}
     for l in lines:
-        m = re.match(r"PAR-RT-(RESERVE|NOLOCK|STOCK) (\d+) (\d+)", l)
+        m = re.match(r"PAR-RT-(RESERVE|NOLOCK|STOCK) (\d+) (\d+)(?:.* hits=(\d+))?", l)
         if m:
-            vals[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+            vals[m.group(1)] = (int(m.group(2)), int(m.group(3)), m.group(4))
     kernel = next((l[2:] for l in lines if l.startswith("# kernel ")), "?")
     uname = next((l[2:] for l in lines if "PREEMPT_RT" in l and l.startswith("# #")), "")
     if set(vals) != {"RESERVE", "NOLOCK", "STOCK"} or "PREEMPT_RT" not in uname:
@@ -28,8 +28,12 @@ def main(path):
     rep = [re.sub(r" at \S+$", "", re.sub(r"^\[ *[0-9.]+\] ", "", l))
            for l in after if REPORT.search(l)]
 
+    # The reserve's row counts only pages the reserve served.
+    if vals["RESERVE"][2] != str(vals["RESERVE"][0]):
+        sys.exit(f"{path}: reserve row not all hits: {vals['RESERVE']}")
+
     def row(name, key):
-        got, failed = vals[key]
+        got, failed, _ = vals[key]
         return f"  {name:<36} got {got:>2} of {got + failed}"
     print(f"PREEMPT_RT, {kernel.split(',')[0]}, from a hard hrtimer")
     print("(HRTIMER_MODE_REL_PINNED_HARD) on CPU 0, lockdep on:")
