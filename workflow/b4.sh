@@ -58,7 +58,7 @@ git rebase -q --exec "$amend" base
 b4 prep -e base >/dev/null
 # The series' own change-id, kept from version to version.
 # b4 keeps it in its cover letter commit, the first one after the base.
-cover_c=$(git rev-list --reverse base..HEAD | head -n1)
+cover_c=$(git rev-list --reverse base..HEAD | sed -n 1p)
 msg=$(mktemp)
 git log -1 --format=%B "$cover_c" |
 	sed "s/\"change-id\": \"[^\"]*\"/\"change-id\": \"$CHANGE_ID\"/" > "$msg"
@@ -95,7 +95,7 @@ fail=0
 check() { # rc what
 	if [ "$1" -eq 0 ]; then echo "ok b4 $2"; else echo "not ok b4 $2"; fail=1; fi
 }
-cover=$(ls "$OUTD"/* | head -n1)
+cover=$(ls "$OUTD"/* | sed -n 1p)
 mails=$(ls "$OUTD"/* | tail -n +2)
 n_patches=$(git -C "$KSRC" rev-list --count base.."$SERIES_BRANCH")
 [ "$(echo "$mails" | grep -c .)" = "$n_patches" ]; check $? "writes a cover letter and $n_patches patch mails"
@@ -107,10 +107,10 @@ bad=0
 for m in $cover $mails; do
 	# Header fields, unfolded.
 	hdr=$(sed '/^$/q' "$m" | sed -e ':a' -e '$!N;s/\n[[:space:]]\+/ /;ta' -e 'P;D')
-	echo "$hdr" | grep -qx "From: $s_name <$s_mail>" || { log "$(basename "$m"): From is not the sender"; bad=1; }
-	echo "$hdr" | grep -q '^To: .*@' || { log "$(basename "$m"): no To"; bad=1; }
-	echo "$hdr" | grep -q '^Cc: .*linux-mm@kvack.org' || { log "$(basename "$m"): linux-mm not in Cc"; bad=1; }
-	echo "$hdr" | grep -q "^Subject: \[PATCH${PREFIXES:+ $PREFIXES}$vtag [0-9]*/$n_patches\]" ||
+	grep -qx "From: $s_name <$s_mail>" <<<"$hdr" || { log "$(basename "$m"): From is not the sender"; bad=1; }
+	grep -q '^To: .*@' <<<"$hdr" || { log "$(basename "$m"): no To"; bad=1; }
+	grep -q '^Cc: .*linux-mm@kvack.org' <<<"$hdr" || { log "$(basename "$m"): linux-mm not in Cc"; bad=1; }
+	grep -q "^Subject: \[PATCH${PREFIXES:+ $PREFIXES}$vtag [0-9]*/$n_patches\]" <<<"$hdr" ||
 		{ log "$(basename "$m"): subject prefix is not [PATCH${PREFIXES:+ $PREFIXES}$vtag N/$n_patches]"; bad=1; }
 done
 check $bad "mails are From the sender, with To, Cc (linux-mm) and [PATCH${PREFIXES:+ $PREFIXES}$vtag N/$n_patches]"
@@ -123,7 +123,7 @@ for m in $mails; do
 	sobs=$(grep '^Signed-off-by: ' "$m" | sed 's/^Signed-off-by: //' || true)
 	orig=$(git -C "$KSRC" log -1 --format=%B "$c" | sed -n 's/^Signed-off-by: //p' | tail -n1)
 	if [ -z "$orig" ] || [ "$(echo "$sobs" | tail -n1)" != "$s_name <$s_mail>" ] ||
-	   [ "$(echo "$sobs" | tail -n2 | head -n1)" != "$orig" ]; then
+	   [ "$(echo "$sobs" | tail -n2 | sed -n 1p)" != "$orig" ]; then
 		log "$(basename "$m"): Signed-off-by chain is not <original>, <sender>: $(echo "$sobs" | paste -sd';')"
 		bad=1
 	fi
@@ -144,7 +144,7 @@ for m in $mails; do
 	out=$(checkpatch --strict --color=never "$chk" 2>&1 || true)
 	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		log "checkpatch: $(basename "$m")"
-		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | head -n 20
+		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | sed -n 1,20p
 		bad=1
 	fi
 done

@@ -33,7 +33,7 @@ for k in base series; do
 		{ tail -n 30 "$BUILD/zero-um-$k.build.log"; die "zero-cost: $k build failed"; }
 done
 out=$BUILD/bench-zero.txt
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 {
 	echo "# date $(date -u +%Y-%m-%d)"
 	echo "# host $(nproc) x $cpu"

@@ -41,7 +41,7 @@ fi
 if grep -q 'did not run in hardirq' "$OUT/raw.log"; then
 	die "bench: a batch did not run in hardirq context"
 fi
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 {
 	echo "# date $(date -u +%Y-%m-%d)"
 	echo "# kernel $(cat "$OUT/include/config/kernel.release") ARCH=um (UML), no KVM, no QEMU"

@@ -86,7 +86,7 @@ if [ "$mode" = demo ] || [ "$mode" = pressure ] || [ "$mode" = rt ]; then
 	splat=$(echo "$splat" | grep -v 'Call Trace' || true)
 	echo "$body" | grep -v '^PAR-' | grep -v '^#' | grep -v '^\[ *[0-9]*\.[0-9]*\]'
 	[ $ended = 1 ] && [ -z "$splat" ] && [ $qrc -ne 124 ] || {
-		echo "$splat" | head -n 20
+		echo "$splat" | sed -n 1,20p
 		die "the $mode run did not finish cleanly; see $LOG"
 	}
 	exit 0
@@ -98,7 +98,7 @@ failed=$(echo "$body" | grep -cE '^not ok [0-9]' || true)
 echo "$body" | grep -E '^(ok|not ok) [0-9]|^PAR-SECTION|^# ' | sed 's/^PAR-SECTION/==/'
 if [ -n "$splat" ]; then
 	log "kernel splat in the console:"
-	echo "$splat" | head -n 20
+	echo "$splat" | sed -n 1,20p
 	failed=$((failed + 1))
 fi
 if [ $ended = 0 ]; then
@@ -108,7 +108,7 @@ if [ $ended = 0 ]; then
 fi
 {
 	echo "$body" | grep -E '^not ok [0-9]' || true
-	[ -z "$splat" ] || echo "splat: $(echo "$splat" | head -n 1)"
+	[ -z "$splat" ] || echo "splat: $(echo "$splat" | sed -n 1p)"
 	[ $ended = 1 ] || echo "the guest did not finish (QEMU exit $qrc)"
 } > "$BUILD/boot-$mode${BOOT_TAG:-}.failures"
 echo "$passed $failed $skipped" > "$BUILD/boot-$mode${BOOT_TAG:-}.counts"

@@ -11,7 +11,7 @@ for p in "$PATCHES"/*.patch; do
 		"$p" 2>&1)
 	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
 		echo "not ok checkpatch $(basename "$p")"
-		echo "$out" | grep -E -A4 '(ERROR|WARNING|CHECK):|^total:' | sed 's/^/    /' | head -n 60
+		echo "$out" | grep -E -A4 '(ERROR|WARNING|CHECK):|^total:' | sed 's/^/    /' | sed -n 1,60p
 		fail=$((fail + 1))
 	else
 		echo "ok checkpatch $(basename "$p")"

@@ -30,7 +30,7 @@ if ! [ -f "$DEB" ] || ! verify "$DEB"; then
 	APT="$DL/apt"
 	mkdir -p "$APT/lists/partial" "$APT/cache/archives/partial" "$APT/sources.list.d" "$APT/preferences.d"
 	uri=$(awk '/^URIs:/ {print $2}' /etc/apt/sources.list.d/debian.sources 2>/dev/null |
-		grep -v security | head -n1)
+		grep -v security | sed -n 1p)
 	if [ -z "$uri" ]; then
 		uri=$(awk '$1=="deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 	fi
@@ -56,7 +56,7 @@ SRC
 	log "downloading $PKG=$VER"
 	(cd "$DL" && apt-get "${aptopts[@]}" -q download "$PKG=$VER") ||
 		die "could not download $PKG=$VER"
-	f=$(ls "$DL"/${PKG}_*_all.deb | head -n1)
+	f=$(ls "$DL"/${PKG}_*_all.deb | sed -n 1p)
 	[ "$f" = "$DEB" ] || mv "$f" "$DEB"
 	verify "$DEB" || { sha256sum "$DEB"; die "sha256 mismatch for $DEB"; }
 fi
@@ -66,7 +66,7 @@ rm -rf "$KSRC" "$BUILD/unpack"
 mkdir -p "$BUILD/unpack"
 log "unpacking"
 dpkg-deb --fsys-tarfile "$DEB" | tar -x -C "$BUILD/unpack" --wildcards './usr/src/*.tar.xz'
-tarball=$(ls "$BUILD"/unpack/usr/src/linux-source-*.tar.xz | head -n1)
+tarball=$(ls "$BUILD"/unpack/usr/src/linux-source-*.tar.xz | sed -n 1p)
 mkdir -p "$KSRC"
 tar -xJf "$tarball" -C "$KSRC" --strip-components=1
 rm -rf "$BUILD/unpack"

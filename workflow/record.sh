@@ -47,7 +47,7 @@ write)
 		echo "key: ${RECORD_KEY:-$(key "$name")}"
 		echo "result: $([ "$rc" -eq 0 ] && echo pass || echo fail)"
 		echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-		echo "host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+		echo "host: $(nproc) x $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)"
 		echo "passed: $(grep -c '^ok ' "$logf" || true)"
 		echo "failed: $(grep -c '^not ok ' "$logf" || true)"
 		echo "inputs: patches/00*.patch but the cover letter, $(inputs "$name" | tr '\n' ' ')"

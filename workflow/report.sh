@@ -25,10 +25,10 @@ Z=$BUILD/bench-zero.txt
 [ -f "$Z" ] || die "no $Z: run make evidence (or make bench-zero) first"
 RTL=$BUILD/rt/boot-rt.log
 [ -f "$RTL" ] || die "no $RTL: run make evidence first"
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
-rel=$(sed -n 's/^# kernel \([^,]*\),.*/\1/p' "$L" | head -n1)
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
+rel=$(sed -n 's/^# kernel \([^,]*\),.*/\1/p' "$L" | sed -n 1p)
 accel=$(cat "$BUILD/boot-pressure-1.accel" 2>/dev/null || echo tcg)
-read -r size nodes minkb dist < <(sed -n 's/^# reserve \([0-9]*\) pages on each of \([0-9]*\) nodes; min_free_kbytes \([0-9]*\); distance \([0-9]*\) pages/\1 \2 \3 \4/p' "$L" | head -n1)
+read -r size nodes minkb dist < <(sed -n 's/^# reserve \([0-9]*\) pages on each of \([0-9]*\) nodes; min_free_kbytes \([0-9]*\); distance \([0-9]*\) pages/\1 \2 \3 \4/p' "$L" | sed -n 1p)
 date=$(date -r "$L" -u +%Y-%m-%d)
 table=$(mktemp)
 {
@@ -59,7 +59,7 @@ rt=$(mktemp)
 lat=$(mktemp)
 python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"
 # All go into the cover letter, indented by two: keep them mail-sized.
-long=$(cat "$table" "$rt" "$lat" | awk 'length($0) > 72' | head -n 3)
+long=$(cat "$table" "$rt" "$lat" | awk 'length($0) > 72' | sed -n 1,3p)
 [ -z "$long" ] || die "table lines longer than 72 columns: $long"
 python3 - "$TOP/README.md" "$table" "$rt" "$lat" <<'PY'
 import sys
