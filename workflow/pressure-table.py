@@ -4,10 +4,13 @@
 median and range over the boots, and what the earlier pressure point (a
 userspace hog aiming at MemFree) left in each zone, boot by boot.
   pressure-table.py LOG...
+  pressure-table.py --summary LOG...   (the first user's result, for the
+                                       cover letter's opening)
 """
 import re
 import statistics
 import sys
+import textwrap
 
 COLS = [("stock", "SOFT", 0), ("+min_free", "MINFREE", None),
         ("mempool", "SOFT", 1), ("reserve", "SOFT", 2),
@@ -52,6 +55,15 @@ def parse(path):
             if st and kind == "NOLOCK":
                 runs[("PCPNL", None, n)] = sum(p for *_, p in zones(st))
             continue
+        m = re.match(r"PAR-P-IOMMU-(RESERVE|NONE) N=(\d+) result=(\d+) (\d+) (\d+) (\d+)"
+                     r" hits=(-?\d+) level0=(\d+) refills=(\d+)", line)
+        if m:
+            n = int(m.group(2))
+            tried, failed, held, left, hits, lvl, refills = map(int, m.group(3, 4, 5, 6, 7, 8, 9))
+            if tried != n:
+                sys.exit(f"{path}: {line}: {tried} mappings tried, not {n}")
+            runs[("IOMMU", m.group(1), n)] = (failed, held, left, hits, refills)
+            continue
         if line.startswith("PAR-P-REFILL "):
             refill.append(dict(kv.split("=") for kv in line.split()[1:]))
         if line.startswith("PAR-P-HOGZONES "):
@@ -87,10 +99,69 @@ def fail_pcp(data, sizes, row, pcp_key, title):
     print()
 
 
+def iommu_table(data):
+    """The first user under the same pressure: failed DMA mappings."""
+    keys = sorted({k for r, *_ in data for k in r if k[0] == "IOMMU"},
+                  key=lambda k: (k[2], k[1]))
+    if not keys:
+        sys.exit("no PAR-P-IOMMU lines: the disk was not behind the IOMMU")
+    ns = sorted({k[2] for k in keys})
+    for r, *_ in data:
+        for k in keys:
+            if k not in r:
+                sys.exit(f"a boot has no {k} row")
+            failed, held, left, _, _ = r[k]
+            # Each mapping that succeeded needed its own table page, and
+            # the unmap gave it back: else the row measured nothing.
+            # (A few IOVA ranges may land where tables already were.)
+            if held * 10 < (k[2] - failed) * 9 or left > held // 8:
+                sys.exit(f"{k}: {held} table pages for {k[2] - failed} mappings,"
+                         f" {left} left after the unmap")
+    print("The first user at the same pressure point: N DMA mappings of the")
+    print("virtio disk held at once (dma_map_page(), 2 MiB each, so each needs")
+    print("a new I/O page-table page, which the IOMMU allocates with")
+    print("GFP_ATOMIC), from process context on CPU 0. Failed mappings, median")
+    print(f"(min-max) over {len(data)} boots, with every reserve size 0 (the")
+    print("conversion is then alloc_pages(GFP_ATOMIC | __GFP_ZERO), as before")
+    print("it) and with the reserve; and the refill runs while it was mapping:")
+    print()
+    print(f"{'N':>8}{'reserve 0':>18}{'reserve':>18}{'refills':>12}")
+    for n in ns:
+        def col(kind, i):
+            v = [r[("IOMMU", kind, n)][i] for r, *_ in data]
+            return f"{cell(v, 'med')} ({cell(v, 'range')})"
+        print(f"{n:>8}{col('NONE', 0):>18}{col('RESERVE', 0):>18}{col('RESERVE', 4):>12}")
+    print()
+
+
+def summary(logs):
+    """The cover letter's opening paragraph: the first user's result at
+    the largest N."""
+    data = [parse(p) for p in logs]
+    m = re.search(r"distance (\d+) pages", open(logs[0], errors="replace").read())
+    n = max(k[2] for r, *_ in data for k in r if k[0] == "IOMMU")
+    none = [r[("IOMMU", "NONE", n)][0] for r, *_ in data]
+    res = [r[("IOMMU", "RESERVE", n)][0] for r, *_ in data]
+    print(textwrap.fill(
+        "The first user, converted in patch 3, is the IOMMU's page-table "
+        "allocation: a DMA mapping allocates the new I/O page-table pages it "
+        "needs with GFP_ATOMIC while it maps, and the mapping fails when "
+        "they do. In this letter's pressure runs (QEMU, intel-iommu, every "
+        f"zone {m.group(1)} pages above its min watermark), of {n} DMA "
+        "mappings of a virtio disk made at once, each needing a new table "
+        f"page, {cell(none, 'med')} failed without the reserve (median of "
+        f"{len(data)} boots; {cell(none, 'range')}) and {cell(res, 'med')} "
+        f"with it ({cell(res, 'range')}).", width=72))
+
+
 def main():
     logs = sys.argv[1:]
+    if logs and logs[0] == "--summary":
+        summary(logs[1:])
+        return
     data = [parse(p) for p in logs]
-    sizes = sorted({k[2] for r, *_ in data for k in r if not k[0].startswith("PCP")})
+    sizes = sorted({k[2] for r, *_ in data for k in r
+                    if not k[0].startswith("PCP") and k[0] != "IOMMU"})
     head = "       N" + "".join(f"{c:>10}" for c, _, _ in COLS)
     for how, title in (("med", "median"), ("range", "min-max")):
         print(f"Failed allocations per burst, {title} over {len(logs)} boots:")
@@ -102,6 +173,7 @@ def main():
                 row += f"{cell([r.get((kind, i, n)) for r, *_ in data], how):>10}"
             print(row)
         print()
+    iommu_table(data)
     dist = [d for _, _, ds, *_ in data for d in ds]
     print(f"Before each stock burst every zone had {min(dist)} to {max(dist)}"
           " free pages above")

@@ -2,7 +2,9 @@
 # Write the measured tables into README.md, between its "pressure-table"
 # and "latency-table" markers, and make workflow/cover-letter.txt from
 # workflow/cover-letter.in with the tables in place of @PRESSURE_TABLE@,
-# @RT_TABLE@ and @LATENCY_TABLE@: the memory-pressure table from the last
+# @RT_TABLE@, @LATENCY_TABLE@ and @IOMMU_TABLE@ (the first user's result,
+# one paragraph, also between README's "iommu-table" markers): the
+# memory-pressure table from the last
 # pressure boots (build/boot-pressure-N.log), the PREEMPT_RT hardirq table
 # from the last PREEMPT_RT boot (build/rt/boot-rt.log), the latency table
 # from the last UML benchmark (build/bench.txt) and zero-cost comparison
@@ -50,6 +52,8 @@ table=$(mktemp)
 	echo
 	python3 "$TOP/workflow/pressure-table.py" "${logs[@]}"
 } > "$table"
+iommu=$(mktemp)
+python3 "$TOP/workflow/pressure-table.py" --summary "${logs[@]}" > "$iommu"
 rt=$(mktemp)
 {
 	python3 "$TOP/workflow/rt-table.py" "$RTL"
@@ -61,28 +65,30 @@ python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"
 # All go into the cover letter, indented by two: keep them mail-sized.
 long=$(cat "$table" "$rt" "$lat" | awk 'length($0) > 72' | sed -n 1,3p)
 [ -z "$long" ] || die "table lines longer than 72 columns: $long"
-python3 - "$TOP/README.md" "$table" "$rt" "$lat" <<'PY'
+python3 - "$TOP/README.md" "$table" "$rt" "$lat" "$iommu" <<'PY'
 import sys
 path = sys.argv[1]
 s = open(path).read()
-for name, f in zip(("pressure", "rt", "latency"), sys.argv[2:]):
+for name, f in zip(("pressure", "rt", "latency", "iommu"), sys.argv[2:]):
     b, e = f"<!-- {name}-table:begin -->", f"<!-- {name}-table:end -->"
     i, j = s.index(b) + len(b), s.index(e)
-    s = s[:i] + "\n```\n" + open(f).read() + "```\n" + s[j:]
+    t = open(f).read()
+    s = s[:i] + "\n" + (t if name == "iommu" else "```\n" + t + "```\n") + s[j:]
 open(path, "w").write(s)
 PY
 # The cover letter is made from its template; the @..._TABLE@ lines are
 # replaced by the tables, indented.
-python3 - "$TOP/workflow/cover-letter.in" "$TOP/workflow/cover-letter.txt" "$table" "$rt" "$lat" <<'PY'
+python3 - "$TOP/workflow/cover-letter.in" "$TOP/workflow/cover-letter.txt" "$table" "$rt" "$lat" "$iommu" <<'PY'
 import sys
 tmpl, out = sys.argv[1], sys.argv[2]
 s = open(tmpl).read()
-for name, f in zip(("PRESSURE", "RT", "LATENCY"), sys.argv[3:]):
+for name, f in zip(("PRESSURE", "RT", "LATENCY", "IOMMU"), sys.argv[3:]):
     t = open(f).read()
-    s = s.replace(f"@{name}_TABLE@\n", "".join("  " + l if l.strip() else "\n"
+    ind = "" if name == "IOMMU" else "  "
+    s = s.replace(f"@{name}_TABLE@\n", "".join(ind + l if l.strip() else "\n"
                                                  for l in t.splitlines(True)))
 assert "@" not in "".join(l for l in s.splitlines() if "_TABLE@" in l)
 open(out, "w").write(s)
 PY
-rm -f "$table" "$rt" "$lat"
+rm -f "$table" "$rt" "$lat" "$iommu"
 log "updated README.md and workflow/cover-letter.txt from ${#logs[@]} pressure boots, $RTL, $B and $Z"

@@ -17,6 +17,8 @@
  * bursts wake, gets nothing, so that it cannot hand a burst more memory.
  */
 #include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
@@ -24,6 +26,7 @@
 #include <linux/mmzone.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/pci.h>
 #include <linux/sched.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -292,6 +295,96 @@ static const struct kernel_param_ops stock_ops = {
 };
 module_param_cb(stock_hardirq, &stock_ops, NULL, 0600);
 
+/*
+ * The series' first user at work: DMA mappings of the virtio disk behind
+ * the IOMMU, made as its driver makes them, with dma_map_page(), whose
+ * I/O page-table pages are allocated with GFP_ATOMIC inside (through
+ * iommu_alloc_pages_node_sz()). Each mapping is 2 MiB of a physically
+ * contiguous buffer taken at load, at a 4 KiB offset: the IOVA allocator
+ * aligns the IOVA to 2 MiB and the physical address is not, so the range
+ * is mapped with 4 KiB entries and needs one new leaf table page; the
+ * unmap covers that table and frees it, so every round needs new ones.
+ * Writing N makes N mappings from this (process) context, on this CPU,
+ * holds them all, counts the ones that failed, unmaps the rest and waits
+ * for the flush queue to free their tables. Reading gives "<tried>
+ * <failed> <table pages while held> <table pages left after the unmap>".
+ */
+#define DMA_MAX		4096
+#define DMA_BUF_ORDER	10
+#define DMA_LEN		SZ_2M
+/* dma-iommu's flush queue frees unmapped tables after 10 ms. */
+#define DMA_FQ_MS	100
+
+static struct device *dma_dev;
+static struct page *dma_buf;
+static dma_addr_t dma_addrs[DMA_MAX];
+static char dma_result[64] = "none\n";
+
+static unsigned long iommu_pages(void)
+{
+	return global_node_page_state(NR_IOMMU_PAGES);
+}
+
+static int dma_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned long before, held, left;
+	unsigned int n, i, failed = 0;
+	int ret = kstrtouint(val, 10, &n);
+
+	if (ret)
+		return ret;
+	if (!n || n > DMA_MAX)
+		return -ERANGE;
+	if (!dma_dev || !dma_buf)
+		return -ENODEV;
+	mutex_lock(&eat_lock);
+	before = iommu_pages();
+	for (i = 0; i < n; i++) {
+		dma_addrs[i] = dma_map_page(dma_dev, dma_buf, PAGE_SIZE, DMA_LEN,
+					    DMA_TO_DEVICE);
+		if (dma_mapping_error(dma_dev, dma_addrs[i]))
+			failed++;
+		cond_resched();
+	}
+	held = iommu_pages() - before;
+	for (i = 0; i < n; i++)
+		if (!dma_mapping_error(dma_dev, dma_addrs[i]))
+			dma_unmap_page(dma_dev, dma_addrs[i], DMA_LEN,
+				       DMA_TO_DEVICE);
+	msleep(DMA_FQ_MS);
+	left = iommu_pages() - before;
+	mutex_unlock(&eat_lock);
+	scnprintf(dma_result, sizeof(dma_result), "%u %u %lu %lu\n", n, failed,
+		  held, left);
+	return 0;
+}
+
+static int dma_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s", dma_result);
+}
+
+static const struct kernel_param_ops dma_ops = {
+	.set = dma_set,
+	.get = dma_get,
+};
+module_param_cb(dma_map, &dma_ops, NULL, 0600);
+
+/* The first virtio PCI device whose DMA goes through an IOMMU. */
+static void dma_init(void)
+{
+	struct pci_dev *pdev = NULL;
+
+	while ((pdev = pci_get_device(PCI_VENDOR_ID_REDHAT_QUMRANET,
+				      PCI_ANY_ID, pdev)))
+		if (device_iommu_mapped(&pdev->dev)) {
+			dma_dev = &pdev->dev;
+			break;
+		}
+	if (dma_dev)
+		dma_buf = alloc_pages(GFP_KERNEL | __GFP_NOWARN, DMA_BUF_ORDER);
+}
+
 static struct shrinker *eat_shrinker;
 
 static int __init eat_init(void)
@@ -308,6 +401,7 @@ static int __init eat_init(void)
 	eat_shrinker->scan_objects = eat_scan;
 	eat_shrinker->seeks = 0;
 	shrinker_register(eat_shrinker);
+	dma_init();
 	return 0;
 }
 
@@ -316,6 +410,10 @@ static void __exit eat_exit(void)
 	int nid, z;
 
 	shrinker_free(eat_shrinker);
+	if (dma_buf)
+		__free_pages(dma_buf, DMA_BUF_ORDER);
+	if (dma_dev)
+		pci_dev_put(to_pci_dev(dma_dev));
 	for (nid = 0; nid < MAX_NUMNODES; nid++)
 		for (z = 0; z < MAX_NR_ZONES; z++)
 			while (nheld[nid][z])
