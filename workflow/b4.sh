@@ -142,7 +142,7 @@ for m in $mails; do
 	# the description. Check the mail as git am sees it, without it.
 	awk 'body == 1 && /^From: / { body = 2; next } /^$/ && !body { body = 1 } { print }' "$m" > "$chk"
 	out=$(checkpatch --strict --color=never "$chk" 2>&1 || true)
-	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 		log "checkpatch: $(basename "$m")"
 		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | sed -n 1,20p
 		bad=1

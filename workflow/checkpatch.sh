@@ -9,7 +9,7 @@ for p in "$PATCHES"/*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
 	out=$(checkpatch --strict --showfile --color=never \
 		"$p" 2>&1)
-	if ! echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; then
+	if ! grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
 		echo "not ok checkpatch $(basename "$p")"
 		echo "$out" | grep -E -A4 '(ERROR|WARNING|CHECK):|^total:' | sed 's/^/    /' | sed -n 1,60p
 		fail=$((fail + 1))

@@ -26,7 +26,7 @@ for v in "${variants[@]}"; do
 		echo "ok build $v ($(grep -c '=y' "$out/.config") options; PAGE_ATOMIC_RESERVE=$(grep -q '^CONFIG_PAGE_ATOMIC_RESERVE=y' "$out/.config" && echo y || echo n))"
 	else
 		echo "not ok build $v"
-		grep -E 'error|warning' "$out/build.log" | head -n 20
+		grep -E 'error|warning' "$out/build.log" | sed -n 1,20p
 		fail=1
 	fi
 done

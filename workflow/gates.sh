@@ -59,8 +59,8 @@ build() { # um|x86 config
 		mk_um olddefconfig >/dev/null && mk_um -j"$(nproc)" > "$log" 2>&1
 	else
 		mk_x86 olddefconfig >/dev/null && mk_x86 -j"$(nproc)" bzImage modules > "$log" 2>&1
-	fi || { grep -iE 'error|warning' "$log" | head -n 10; return 1; }
-	! grep -E 'warning:' "$log" | head -n 10 | grep .
+	fi || { grep -iE 'error|warning' "$log" | sed -n 1,10p; return 1; }
+	! grep -E 'warning:' "$log" | sed -n 1,10p | grep .
 }
 # Warnings of W=1 and sparse in @files, one per line, without line numbers.
 warnings() { # files...
@@ -96,7 +96,7 @@ tools() { # files...
 			NO_LIBPERL=1 NO_LIBBPF=1 NO_BPF_SKEL=1 NO_SDT=1 NO_LIBUNWIND=1 NO_LIBDW=1 \
 			NO_SLANG=1 NO_GTK2=1 NO_LIBNUMA=1 NO_LIBCAP=1 NO_LIBBABELTRACE=1 \
 			NO_DEMANGLE=1 "${objs[@]/%.c/.o}" > "$BUILD/gates-perf.log" 2>&1 || rc=1
-		grep -E 'error:|warning:' "$BUILD/gates-perf.log" | head -n 10
+		grep -E 'error:|warning:' "$BUILD/gates-perf.log" | sed -n 1,10p
 		grep -q 'warning:' "$BUILD/gates-perf.log" && rc=1
 		for f in "${objs[@]}"; do [ -f "$BUILD/perf/${f%.c}.o" ] || rc=1; done
 	fi
@@ -122,12 +122,12 @@ for p in "$PATCHES"/*.patch; do
 	build um "$BUILD/gates-um.config"; report $? "builds on UML, whole tree, no warning" "$n"
 	build x86 "$BUILD/gates-x86.config"; report $? "builds on x86_64, bzImage and modules, no warning" "$n"
 	out=$(checkpatch --strict --codespell --showfile --color=never "$p" 2>&1)
-	echo "$out" | grep -q '^total: 0 errors, 0 warnings, 0 checks'; rc=$?
+	grep -q '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; rc=$?
 	# On failure, what checkpatch said: its reports, or, when it printed
 	# none (it once failed so, and passed on every rerun), its last lines.
 	if [ $rc -ne 0 ]; then
-		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | head -n 20
-		echo "$out" | grep -qE '(ERROR|WARNING|CHECK):' || echo "$out" | tail -n 10
+		echo "$out" | grep -E -A3 '(ERROR|WARNING|CHECK):' | sed -n 1,20p
+		grep -qE '(ERROR|WARNING|CHECK):' <<<"$out" || echo "$out" | tail -n 10
 	fi
 	report $rc "checkpatch --strict --codespell" "$n"
 	kd=$(for f in $files; do
@@ -138,7 +138,7 @@ for p in "$PATCHES"/*.patch; do
 			scripts/kernel-doc -none -Wall /tmp/gates-kd.${f##*.} 2>&1 ;; esac
 	done | wc -l)
 	[ "$(echo -n "$kd" | grep -c .)" -le "$kdb" ]; rc=$?
-	[ $rc -eq 0 ] || echo "$kd" | head -n 10
+	[ $rc -eq 0 ] || echo "$kd" | sed -n 1,10p
 	report $rc "kernel-doc -Wall" "$n"
 	new=$(warnings $files)
 	inbase=$(for f in $files; do
@@ -152,9 +152,9 @@ for p in "$PATCHES"/*.patch; do
 	fi
 	added=$(comm -23 <(echo "$new") <(echo "$old") | grep . || true)
 	[ -z "$added" ]; rc=$?
-	[ $rc -eq 0 ] || echo "$added" | head -n 10
+	[ $rc -eq 0 ] || echo "$added" | sed -n 1,10p
 	report $rc "W=1 and sparse add no warning" "$n"
-	if echo "$files" | grep -q '^tools/'; then
+	if grep -q '^tools/' <<<"$files"; then
 		tools $files; report $? "perf, selftests and shellcheck" "$n"
 	fi
 done

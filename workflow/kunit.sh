@@ -81,8 +81,8 @@ awk 'function flush() { if (cur != "") msg[cur] = m; cur = "" }
 	"$OUT/raw.log" | sed 's/  */ /g' > "$OUT/failures"
 if [ -n "$splat" ]; then
 	log "kernel splat in the console:"
-	echo "$splat" | head -n 20
-	echo "splat: $(echo "$splat" | head -n 1)" >> "$OUT/failures"
+	echo "$splat" | sed -n 1,20p
+	echo "splat: $(echo "$splat" | sed -n 1p)" >> "$OUT/failures"
 	failed=$((failed + 1))
 fi
 if [ $((passed + failed)) -eq 0 ]; then

@@ -55,11 +55,16 @@ def parse(path):
             if st and kind == "NOLOCK":
                 runs[("PCPNL", None, n)] = sum(p for *_, p in zones(st))
             continue
-        m = re.match(r"PAR-P-IOMMU-(RESERVE|NONE) N=(\d+) result=(\d+) (\d+) (\d+) (\d+)"
+        m = re.match(r"PAR-P-IOMMU-(RESERVE|NONE) N=(\d+) result=(\d+) (\d+) (\d+) (-?\d+)"
                      r" hits=(-?\d+) level0=(\d+) refills=(\d+)", line)
         if m:
             n = int(m.group(2))
             tried, failed, held, left, hits, lvl, refills = map(int, m.group(3, 4, 5, 6, 7, 8, 9))
+            # Tables of an earlier round that the flush queue freed during
+            # this one make "left" negative; eat.c printed it unsigned
+            # before it printed it signed.
+            if left >= 1 << 63:
+                left -= 1 << 64
             if tried != n:
                 sys.exit(f"{path}: {line}: {tried} mappings tried, not {n}")
             runs[("IOMMU", m.group(1), n)] = (failed, held, left, hits, refills)

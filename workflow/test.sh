@@ -124,7 +124,7 @@ if [ $b4_rc -ne 0 ]; then
 	# summary too (b4.sh's ERR trap or die line, else its last line).
 	why=$(echo "$b4_out" | grep -E '^(b4\.sh: line |\[ *[0-9]+s\] ERROR: )' | tail -n1)
 	[ -n "$why" ] || why=$(echo "$b4_out" | tail -n1)
-	echo "$b4_out" | grep -q '^not ok ' || b4_out="not ok b4 ran to its checks (exit $b4_rc: ${why:0:200})"
+	grep -q '^not ok ' <<<"$b4_out" || b4_out="not ok b4 ran to its checks (exit $b4_rc: ${why:0:200})"
 fi
 lines "$b4_out" "make send-prep"
 

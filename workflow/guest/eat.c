@@ -327,7 +327,8 @@ static unsigned long iommu_pages(void)
 
 static int dma_set(const char *val, const struct kernel_param *kp)
 {
-	unsigned long before, held, left;
+	unsigned long before, held;
+	long left;
 	unsigned int n, i, failed = 0;
 	int ret = kstrtouint(val, 10, &n);
 
@@ -352,9 +353,10 @@ static int dma_set(const char *val, const struct kernel_param *kp)
 			dma_unmap_page(dma_dev, dma_addrs[i], DMA_LEN,
 				       DMA_TO_DEVICE);
 	msleep(DMA_FQ_MS);
-	left = iommu_pages() - before;
+	/* Negative when the flush queue freed tables of an earlier round. */
+	left = (long)iommu_pages() - (long)before;
 	mutex_unlock(&eat_lock);
-	scnprintf(dma_result, sizeof(dma_result), "%u %u %lu %lu\n", n, failed,
+	scnprintf(dma_result, sizeof(dma_result), "%u %u %lu %ld\n", n, failed,
 		  held, left);
 	return 0;
 }
