@@ -629,7 +629,10 @@ MODULE_PARM_DESC(sweep, "serve: write up to 8 burst sizes");
  * every interrupt, so that their ratios are comparable. A sample is the
  * ktime_get_ns() time of @chain alloc+free pairs of one case in a row,
  * divided by @chain: some clocks, UML's for one, tick in 256 ns steps. The
- * "clock" case runs the same loop with nothing in it.
+ * "clock" case runs the same loop with nothing in it. The _alloc and _free
+ * cases time one half of the pairs only (@chain allocations, then @chain
+ * frees), the _zero_line and _zero_page cases a __GFP_ZERO pair with a
+ * write of the page's first cache line or of all of it in between.
  *
  * page_pool is not a case: it recycles in NAPI (softirq) context, and
  * giving a page back from hardirq takes spin_lock_bh() on its ring, which
@@ -642,10 +645,19 @@ enum bench_case {
 	BENCH_STOCK_ZERO,
 	BENCH_MEMPOOL,
 	BENCH_NOLOCK,
+	BENCH_STOCK_ALLOC,
+	BENCH_STOCK_FREE,
+	BENCH_STOCK_ZERO_LINE,
+	BENCH_STOCK_ZERO_PAGE,
+	/* The reserve's cases, from here on. */
 	BENCH_RESERVE,
 	BENCH_RESERVE_ZERO,
 	BENCH_RESERVE_POISON,
 	BENCH_RESERVE_EXCLUSIVE,
+	BENCH_RESERVE_ALLOC,
+	BENCH_RESERVE_FREE,
+	BENCH_RESERVE_ZERO_LINE,
+	BENCH_RESERVE_ZERO_PAGE,
 	NR_BENCH
 };
 
@@ -656,16 +668,29 @@ static const char * const bench_names[NR_BENCH] = {
 	[BENCH_STOCK_ZERO]	  = "stock_zero",
 	[BENCH_MEMPOOL]		  = "mempool",
 	[BENCH_NOLOCK]		  = "nolock",
+	[BENCH_STOCK_ALLOC]	  = "stock_alloc",
+	[BENCH_STOCK_FREE]	  = "stock_free",
+	[BENCH_STOCK_ZERO_LINE]	  = "stock_zero_line",
+	[BENCH_STOCK_ZERO_PAGE]	  = "stock_zero_page",
 	[BENCH_RESERVE]		  = "reserve",
 	[BENCH_RESERVE_ZERO]	  = "reserve_zero",
 	[BENCH_RESERVE_POISON]	  = "reserve_poison",
 	[BENCH_RESERVE_EXCLUSIVE] = "reserve_exclusive",
+	[BENCH_RESERVE_ALLOC]	  = "reserve_alloc",
+	[BENCH_RESERVE_FREE]	  = "reserve_free",
+	[BENCH_RESERVE_ZERO_LINE] = "reserve_zero_line",
+	[BENCH_RESERVE_ZERO_PAGE] = "reserve_zero_page",
 };
 
 static const gfp_t bench_mods[NR_BENCH] = {
+	[BENCH_STOCK_ZERO]	  = __GFP_ZERO,
+	[BENCH_STOCK_ZERO_LINE]	  = __GFP_ZERO,
+	[BENCH_STOCK_ZERO_PAGE]	  = __GFP_ZERO,
 	[BENCH_RESERVE_ZERO]	  = __GFP_ZERO,
 	[BENCH_RESERVE_POISON]	  = __GFP_POISON,
 	[BENCH_RESERVE_EXCLUSIVE] = __GFP_EXCLUSIVE,
+	[BENCH_RESERVE_ZERO_LINE] = __GFP_ZERO,
+	[BENCH_RESERVE_ZERO_PAGE] = __GFP_ZERO,
 };
 
 static char *cases;
@@ -705,20 +730,54 @@ struct bench {
 	bool not_hardirq;
 };
 
+static struct page *bench_alloc(enum bench_case c, gfp_t gfp)
+{
+	return c >= BENCH_RESERVE ? alloc_page_atomic_quality(gfp) :
+				    alloc_page(gfp);
+}
+
+static void bench_free(enum bench_case c, struct page *page)
+{
+	if (c >= BENCH_RESERVE)
+		free_page_atomic_quality(page);
+	else
+		__free_page(page);
+}
+
+/*
+ * What a caller does with a page it asked to be zeroed: write to it, the
+ * first cache line or all of it. A page zeroed in advance elsewhere may
+ * come cache-cold; one zeroed just now is hot.
+ */
+static bool bench_touches(enum bench_case c)
+{
+	return c == BENCH_STOCK_ZERO_LINE || c == BENCH_STOCK_ZERO_PAGE ||
+	       c == BENCH_RESERVE_ZERO_LINE || c == BENCH_RESERVE_ZERO_PAGE;
+}
+
+static void bench_touch(enum bench_case c, struct page *page)
+{
+	bool line = c == BENCH_STOCK_ZERO_LINE || c == BENCH_RESERVE_ZERO_LINE;
+
+	memset(page_address(page), 0x5a, line ? L1_CACHE_BYTES : PAGE_SIZE);
+}
+
 static void bench_sample(struct bench *b, enum bench_case c)
 {
 	struct page *pages[BENCH_CHAIN_MAX];
-	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | bench_mods[c];
+	bool split_free = c == BENCH_STOCK_FREE || c == BENCH_RESERVE_FREE;
+	bool split_alloc = c == BENCH_STOCK_ALLOC || c == BENCH_RESERVE_ALLOC;
 	struct bench_floor *f;
 	struct page *page;
 	unsigned long flags;
 	unsigned int i;
 	u64 t0, t1;
 
-	if (c == BENCH_STOCK_ZERO)
-		gfp |= __GFP_ZERO;
-	else if (c >= BENCH_RESERVE)
-		gfp |= bench_mods[c];
+	/* The free side alone: the allocations are not timed. */
+	if (split_free)
+		for (i = 0; i < chain; i++)
+			pages[i] = bench_alloc(c, gfp);
 
 	t0 = ktime_get_ns();
 	for (i = 0; i < chain; i++) {
@@ -751,15 +810,34 @@ static void bench_sample(struct bench *b, enum bench_case c)
 			if (page)
 				free_pages_nolock(page, 0);
 			break;
-		default:
-			page = alloc_page_atomic_quality(gfp);
+		case BENCH_STOCK_ALLOC:
+		case BENCH_RESERVE_ALLOC:
+			page = bench_alloc(c, gfp);
+			break;
+		case BENCH_STOCK_FREE:
+		case BENCH_RESERVE_FREE:
+			page = pages[i];
 			if (page)
-				free_page_atomic_quality(page);
+				bench_free(c, page);
+			break;
+		default:
+			page = bench_alloc(c, gfp);
+			if (!page)
+				break;
+			if (bench_touches(c))
+				bench_touch(c, page);
+			bench_free(c, page);
 			break;
 		}
 		pages[i] = page;
 	}
 	t1 = ktime_get_ns();
+
+	/* The allocation side alone: the frees are not timed. */
+	if (split_alloc)
+		for (i = 0; i < chain; i++)
+			if (pages[i])
+				bench_free(c, pages[i]);
 
 	b->ns[c][b->n] = min_t(u64, div_u64(t1 - t0, chain), U32_MAX);
 	if (c == BENCH_CLOCK)

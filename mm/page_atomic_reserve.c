@@ -75,6 +75,8 @@
 #define PAR_CHUNK_PAGES		BIT(PAR_CHUNK_ORDER)
 /* Capacity of a per-CPU front cache. */
 #define PAR_PCP_MAX		64
+/* Given back pages a CPU collects before it moves them to their nodes. */
+#define PAR_FREE_BATCH		32
 /* Pages handled per pool-lock round by the refill work. */
 #define PAR_BATCH		32
 /* The reserve of a node may not exceed 1/PAR_MAX_FRACTION of its memory. */
@@ -140,16 +142,30 @@ struct par_node {
 	int nid;
 };
 
+/*
+ * Per CPU, with interrupts disabled: a front cache of ready pages of the
+ * CPU's node, and the pages given back on this CPU, of any node, not yet
+ * on their node's pending list. Those move there together: when
+ * PAR_FREE_BATCH have gathered, when the front cache is refilled (in the
+ * same round of the node's lock), and at the latest from @flush, a lazy
+ * irq_work queued by the first of them, which runs with the next tick.
+ */
 struct par_pcp {
 	unsigned int count;
+	unsigned int nr_freed;
 	struct page *pages[PAR_PCP_MAX];
+	struct page *freed[PAR_FREE_BATCH];
+	struct irq_work flush;
 };
 
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_used);
 DEFINE_STATIC_KEY_FALSE(page_atomic_reserve_live);
 
 static struct par_node *par_nodes[MAX_NUMNODES];
-static DEFINE_PER_CPU(struct par_pcp, par_pcp);
+static void par_flush_fn(struct irq_work *flush);
+static DEFINE_PER_CPU(struct par_pcp, par_pcp) = {
+	.flush = IRQ_WORK_INIT_LAZY(par_flush_fn),
+};
 static DEFINE_XARRAY(par_chunks);
 static LLIST_HEAD(par_dead_chunks);
 static struct workqueue_struct *par_wq;
@@ -266,6 +282,27 @@ static inline struct par_pdesc *par_pdesc_of(struct par_chunk *chunk,
 	return &chunk->pd[page_to_pfn(page) & (PAR_CHUNK_PAGES - 1)];
 }
 
+/* Given back pages of @nid still collected per CPU. Racy; for stats. */
+static unsigned long par_freed_percpu(int nid)
+{
+	unsigned long sum = 0;
+	unsigned int i, n;
+	int cpu;
+
+	for_each_online_cpu(cpu) {
+		struct par_pcp *pcp = per_cpu_ptr(&par_pcp, cpu);
+
+		n = min_t(unsigned int, READ_ONCE(pcp->nr_freed), PAR_FREE_BATCH);
+		for (i = 0; i < n; i++) {
+			struct page *page = READ_ONCE(pcp->freed[i]);
+
+			if (page && page_to_nid(page) == nid)
+				sum++;
+		}
+	}
+	return sum;
+}
+
 /* Ready pages of @nid held in per-CPU caches. Racy; for sizing and stats. */
 static unsigned long par_cached(int nid)
 {
@@ -304,6 +341,57 @@ static void par_kick_fn(struct irq_work *kick)
 static void par_kick(struct par_node *pn)
 {
 	irq_work_queue(&pn->kick);
+}
+
+/*
+ * Move the pages of @pn that @pcp collected to the pending list of @pn.
+ * Under pn->lock, interrupts disabled. Return: whether the list was empty
+ * and is not now, so that the work must be kicked.
+ */
+static bool par_move_freed(struct par_pcp *pcp, struct par_node *pn)
+{
+	bool was_empty = !pn->nr_pending;
+	unsigned int i, left = 0;
+
+	for (i = 0; i < pcp->nr_freed; i++) {
+		struct page *page = pcp->freed[i];
+
+		if (page_to_nid(page) != pn->nid) {
+			pcp->freed[left++] = page;
+			continue;
+		}
+		list_add_tail(&page->lru, &pn->pending);
+		pn->nr_pending++;
+	}
+	pcp->nr_freed = left;
+	return was_empty && pn->nr_pending;
+}
+
+/* Move every page @pcp collected to its node. Interrupts disabled. */
+static void par_flush_freed(struct par_pcp *pcp)
+{
+	while (pcp->nr_freed) {
+		struct par_node *pn = par_nodes[page_to_nid(pcp->freed[0])];
+		bool kick;
+
+		raw_spin_lock(&pn->lock);
+		kick = par_move_freed(pcp, pn);
+		raw_spin_unlock(&pn->lock);
+		if (kick)
+			par_kick(pn);
+	}
+}
+
+static void par_flush_fn(struct irq_work *flush)
+{
+	struct par_pcp *pcp = container_of(flush, struct par_pcp, flush);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	/* Queued by a CPU that went offline: par_cpu_dead() moved them. */
+	if (pcp == this_cpu_ptr(&par_pcp))
+		par_flush_freed(pcp);
+	local_irq_restore(flags);
 }
 
 /*
@@ -408,12 +496,14 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 {
 	struct par_node *pn = par_nodes[nid];
 	unsigned int batch;
-	bool kick;
+	bool kick, kick_pending;
 
 	if (!pn)
 		return false;
 
 	raw_spin_lock(&pn->lock);
+	/* The pages given back here go to the work in the same lock round. */
+	kick_pending = par_move_freed(pcp, pn);
 	/*
 	 * Fill the cache to its capacity; but hand the pages of a node being
 	 * emptied out one at a time, so that none is left in a cache that
@@ -422,11 +512,13 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 	batch = pn->target ? READ_ONCE(par_pcp_high) : 1;
 	while (pcp->count < batch && pn->nr_pool)
 		pcp->pages[pcp->count++] = par_pool_pop(pn);
-	kick = pn->nr_pool < pn->low;
+	kick = kick_pending || pn->nr_pool < pn->low;
 	raw_spin_unlock(&pn->lock);
 
 	if (kick)
 		par_kick(pn);
+	/* Pages of other nodes, taken there when this one was empty. */
+	par_flush_freed(pcp);
 	return pcp->count;
 }
 
@@ -586,7 +678,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 {
 	struct par_chunk *chunk;
 	struct par_pdesc *pd;
-	bool kick;
+	struct par_pcp *pcp;
 	struct par_node *pn;
 	unsigned int old;
 	unsigned long flags;
@@ -664,14 +756,19 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	par_hide(page);
 	set_page_private(page, (unsigned long)pd);
 	WRITE_ONCE(pd->state, PAR_PENDING);
-	raw_spin_lock_irqsave(&pn->lock, flags);
-	list_add_tail(&page->lru, &pn->pending);
-	/* The work takes the whole list: kick it for the first page only. */
-	kick = !pn->nr_pending++;
-	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	par_count(pn, PAR_STAT_FREED);
-	if (kick)
-		par_kick(pn);
+	/*
+	 * Pending from here on, wherever it waits: collected on this CPU,
+	 * so that most frees take no shared lock and kick nothing.
+	 */
+	local_irq_save(flags);
+	pcp = this_cpu_ptr(&par_pcp);
+	pcp->freed[pcp->nr_freed++] = page;
+	if (pcp->nr_freed == PAR_FREE_BATCH)
+		par_flush_freed(pcp);
+	else if (pcp->nr_freed == 1)
+		irq_work_queue(&pcp->flush);
+	local_irq_restore(flags);
 	return true;
 }
 
@@ -737,9 +834,13 @@ static void par_release(struct par_node *pn, struct page *page)
 	par_chunk_put(chunk);
 }
 
-/* Move the pages of every per-CPU cache back to their pools. */
+/*
+ * Move the pages of every per-CPU cache back to their pools, and the given
+ * back pages to their pending lists.
+ */
 static void par_drain_pcp(struct par_pcp *pcp)
 {
+	par_flush_freed(pcp);
 	while (pcp->count) {
 		struct page *page = pcp->pages[--pcp->count];
 		struct par_node *pn = par_nodes[page_to_nid(page)];
@@ -757,6 +858,15 @@ static void par_drain_local(void *unused)
 
 	local_irq_save(flags);
 	par_drain_pcp(this_cpu_ptr(&par_pcp));
+	local_irq_restore(flags);
+}
+
+static void par_flush_local(void *unused)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	par_flush_freed(this_cpu_ptr(&par_pcp));
 	local_irq_restore(flags);
 }
 
@@ -1227,6 +1337,7 @@ static void par_node_stats(struct par_node *pn,
 	st->quarantine += atomic_long_read(&pn->nr_quarantine);
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	st->cached += par_cached(pn->nid);
+	st->pending += par_freed_percpu(pn->nid);
 	st->target += READ_ONCE(pn->target);
 	st->low += READ_ONCE(pn->low);
 	st->work_ns += atomic64_read(&pn->work_ns);
@@ -1271,6 +1382,10 @@ void page_atomic_reserve_flush(void)
 
 	if (!par_wq)
 		return;
+	/* Pages given back and still collected per CPU go to their nodes. */
+	cpus_read_lock();
+	on_each_cpu(par_flush_local, NULL, 1);
+	cpus_read_unlock();
 	/* Kicks from atomic context may still wait for their irq_work. */
 	for_each_node(nid)
 		if (par_nodes[nid])

@@ -12,6 +12,8 @@
 #   BENCH_RESERVE  reserve size per node, pages (default 1024)
 #   BENCH_RUNS     boots (default 3: one boot's tail says little)
 #   SRC            kernel tree to build (default: $KSRC, the applied series)
+#   BENCH_OUT      result file (default: $BUILD/bench.txt, which make report
+#                  reads)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 SRC=${SRC:-$KSRC}
@@ -20,6 +22,7 @@ SAMPLES=${BENCH_SAMPLES:-2000}
 CHAIN=${BENCH_CHAIN:-64}
 RESERVE=${BENCH_RESERVE:-1024}
 RUNS=${BENCH_RUNS:-3}
+RESULT=${BENCH_OUT:-$BUILD/bench.txt}
 mkdir -p "$OUT"
 log "bench: building UML in $OUT and running $SAMPLES samples per case and CPU, $RUNS boots"
 cd "$SRC"
@@ -60,6 +63,6 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 		echo "# boot $r"
 		sed -n 's/.*test_page_atomic_reserve: bench: /bench: /p' "$OUT/raw-$r.log"
 	done
-} > "$BUILD/bench.txt"
-cat "$BUILD/bench.txt"
-log "bench: results in $BUILD/bench.txt"
+} > "$RESULT"
+cat "$RESULT"
+log "bench: results in $RESULT"
