@@ -151,7 +151,7 @@ def summary(logs):
         "The first user, converted in patch 3, is the IOMMU's page-table "
         "allocation: a DMA mapping allocates the new I/O page-table pages it "
         "needs with GFP_ATOMIC while it maps, and the mapping fails when "
-        "they do. In this letter's pressure runs (QEMU, intel-iommu, every "
+        "they do. In the pressure runs below (QEMU, intel-iommu, every "
         f"zone {m.group(1)} pages above its min watermark), of {n} DMA "
         "mappings of a virtio disk made at once, each needing a new table "
         f"page, {cell(none, 'med')} failed without the reserve (median of "
