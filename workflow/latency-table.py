@@ -42,7 +42,7 @@ def med(v):
     return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
 
 
-meta, last, extra = parse(sys.argv[1])
+meta, _, extra = parse(sys.argv[1])
 boots = extra['boots']
 zero = parse(sys.argv[2]) if len(sys.argv) > 2 else None
 # Every boot must have run the same cases.
@@ -99,7 +99,6 @@ legend = [
     ('reserve_zero_page', 'reserve_zero and a write of the whole page'),
 ]
 st = rows['stock']
-smed, sp99 = int(st['median_ns']), int(st['p99_ns'])
 samples = int(st['samples'])
 chain = int(st['pairs']) // samples
 kernel = meta.get('kernel', '').split()
@@ -164,10 +163,6 @@ if bx:
     print(f"of work, {wn // max(pz, 1)} ns per page, in process context "
           "instead of in the")
     print("interrupt.")
-
-
-def val(c, k):
-    return int(rows[c][k]) if c in rows else None
 
 
 print()
