@@ -580,6 +580,64 @@ static void par_test_refill_restores_level(struct kunit *test)
 	KUNIT_EXPECT_LE(test, after.level, round_up(after.target, 8));
 }
 
+/*
+ * The refill is kicked through an irq_work, never queued from the caller's
+ * context, where a lock that queue_work() or the wakeup of a worker takes
+ * may be held. With interrupts disabled on this CPU, the pool drops below
+ * its low mark and no refill starts, here or on another CPU, until
+ * interrupts are enabled again; then it does. Queued from the caller's
+ * context, a worker on the other CPU adds chunks meanwhile.
+ */
+static void par_test_kick_deferred(struct kunit *test)
+{
+	struct page_atomic_reserve_stats before, during, after;
+	unsigned long flags;
+	LIST_HEAD(held);
+	int i, nid;
+
+	local_irq_save(flags);
+	nid = numa_mem_id();
+	par_stats(nid, &before);
+	for (i = 0; i < PAR_TEST_PAGES * 3 / 4; i++) {
+		struct page *page = alloc_page_atomic_quality(GFP_ATOMIC);
+
+		if (page)
+			list_add(&page->lru, &held);
+	}
+	/* Long enough for a worker on another CPU to add a chunk. */
+	mdelay(50);
+	par_stats(nid, &during);
+	local_irq_restore(flags);
+	par_fill_all();
+	par_stats(nid, &after);
+	KUNIT_EXPECT_LT(test, during.pooled, during.low);
+	KUNIT_EXPECT_EQ(test, during.events[PAR_STAT_REFILLED],
+			before.events[PAR_STAT_REFILLED]);
+	KUNIT_EXPECT_GT(test, after.events[PAR_STAT_REFILLED],
+			during.events[PAR_STAT_REFILLED]);
+	par_free_list(&held);
+}
+
+/*
+ * A page given back waits in its CPU's array of given back pages at most
+ * until the next tick: on a CPU that gives back nothing more and takes
+ * nothing, it still reaches its node's pending list, and the work makes
+ * it ready again, without page_atomic_reserve_flush().
+ */
+static void par_test_freed_reach_node(struct kunit *test)
+{
+	struct page *page = par_get(test, GFP_ATOMIC);
+	int i;
+
+	free_page_atomic_quality(page);
+	for (i = 0; i < 50; i++) {
+		if (page_atomic_reserve_page_state(page) == PAR_POOL)
+			break;
+		msleep(20);
+	}
+	KUNIT_EXPECT_EQ(test, page_atomic_reserve_page_state(page), PAR_POOL);
+}
+
 struct par_irq_ctx {
 	struct hrtimer timer;
 	struct completion done;
@@ -1405,6 +1463,8 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_shared_plain_released),
 	KUNIT_CASE(par_test_fallback_when_empty),
 	KUNIT_CASE(par_test_refill_restores_level),
+	KUNIT_CASE(par_test_kick_deferred),
+	KUNIT_CASE(par_test_freed_reach_node),
 	KUNIT_CASE(par_test_hardirq),
 	KUNIT_CASE(par_test_hardirq_fallback),
 	KUNIT_CASE(par_test_zone_request),

@@ -8,6 +8,7 @@
  * /lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -177,6 +178,69 @@ static bool wait_stat(const char *name, unsigned long before)
 	return false;
 }
 
+/*
+ * The refill workqueue has a rescuer thread, as every WQ_MEM_RECLAIM
+ * workqueue does: the reserve is refilled when memory is short, when a
+ * new worker may not be created.
+ */
+static bool has_rescuer(void)
+{
+	struct dirent *d;
+	bool found = false;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return false;
+	while (!found && (d = readdir(dir))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f))
+			found = !strcmp(comm, "kworker/R-atomic_reserve\n");
+		fclose(f);
+	}
+	closedir(dir);
+	return found;
+}
+
+/* /dev/kmsg, positioned after the last record, or -1. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Read the records logged since kmsg_open(): whether one contains @want,
+ * and whether one contains @bad.
+ */
+static void kmsg_scan(int fd, const char *want, bool *seen_want,
+		      const char *bad, bool *seen_bad)
+{
+	char rec[2048];
+	ssize_t n;
+
+	*seen_want = *seen_bad = false;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (strstr(rec, want))
+			*seen_want = true;
+		if (strstr(rec, bad))
+			*seen_bad = true;
+	}
+}
+
 static void find_nodes(void)
 {
 	char path[256];
@@ -204,6 +268,7 @@ int main(int argc, char **argv)
 {
 	unsigned long before, q_before, hits, level, returned, outstanding;
 	long free0;
+	int kmsg;
 	struct utsname u;
 	const char *env;
 	bool have_module;
@@ -228,7 +293,7 @@ int main(int argc, char **argv)
 			 u.release);
 	have_module = !access(module_path, R_OK);
 
-	ksft_set_plan(11);
+	ksft_set_plan(13);
 	ksft_print_msg("%d node(s), module %s\n", nr_nodes,
 		       have_module ? module_path : "absent");
 
@@ -237,13 +302,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_nodes; i++)
 		r |= set_size(nodes[i], SIZE);
 	ksft_test_result(!r && wait_full(), "every node's level reaches %lu pages\n", SIZE);
+	/* 2: the refill workqueue can make progress when memory is short */
+	ksft_test_result(has_rescuer(), "refill workqueue has a rescuer (WQ_MEM_RECLAIM)\n");
 	for (i = 0; i < nr_nodes; i++)
 		ksft_print_msg("node%d: level %lu pooled %lu cached %lu\n", nodes[i],
 			       stat_of(nodes[i], "level"), stat_of(nodes[i], "pooled"),
 			       stat_of(nodes[i], "cached"));
 
 	if (!have_module) {
-		for (i = 0; i < 7; i++)
+		for (i = 0; i < 8; i++)
 			ksft_test_result_skip("module test: no test_page_atomic_reserve.ko\n");
 		goto shrink;
 	}
@@ -251,24 +318,39 @@ int main(int argc, char **argv)
 	hits = stat_of(-1, "hits");
 	outstanding = stat_of(-1, "outstanding");
 
-	/* 2: hardirq on every CPU, all pages held at once */
+	/* 3: hardirq on every CPU, all pages held at once */
 	module_test("test=hardirq nr_pages=64", "alloc and free in hardirq on every online CPU");
 
-	/* 3: zero invariant */
+	/* 4: zero invariant */
 	module_test("test=zero iterations=2000", "no __GFP_ZERO page has a non-zero byte");
 
-	/* 4: a write after free of a __GFP_POISON page is reported */
+	/* 5: a write after free of a __GFP_POISON page is reported */
 	before = stat_of(-1, "poison_reports");
 	q_before = stat_of(-1, "quarantine");
+	kmsg = kmsg_open();
 	r = run_module("test=poison");
-	if (r > 0)
+	if (r > 0) {
 		ksft_test_result_skip("poison report\n");
-	else
+		ksft_test_result_skip("poison report text\n");
+	} else {
+		bool report, zero_ip;
+
 		ksft_test_result(!r && wait_stat("poison_reports", before) &&
 				 stat_of(-1, "quarantine") == q_before + 1,
 				 "write after free reported and page quarantined\n");
+		/*
+		 * 6: the report names the owner; the work that finds the
+		 * write does not know who freed the page, and says nothing of it.
+		 */
+		usleep(100000);
+		kmsg_scan(kmsg, "write after free: pfn", &report, "freed by 0x0", &zero_ip);
+		ksft_test_result(kmsg >= 0 && report && !zero_ip,
+				 "write after free report names the owner, no \"freed by 0x0\"\n");
+	}
+	if (kmsg >= 0)
+		close(kmsg);
 
-	/* 5: an exclusive page freed while shared is reported */
+	/* 7: an exclusive page freed while shared is reported */
 	before = stat_of(-1, "exclusive_violations");
 	r = run_module("test=exclusive");
 	if (r > 0)
@@ -277,7 +359,7 @@ int main(int argc, char **argv)
 		ksft_test_result(!r && stat_of(-1, "exclusive_violations") == before + 1,
 				 "exclusive page freed with an extra reference reported\n");
 
-	/* 6: CPUs go offline and online while allocations run; nothing lost */
+	/* 8: CPUs go offline and online while allocations run; nothing lost */
 	wait_full();
 	free0 = free_pages();
 	outstanding = stat_of(-1, "outstanding");
@@ -295,18 +377,18 @@ int main(int argc, char **argv)
 				 "CPU hotplug during allocations loses no page\n");
 	}
 
-	/* 7: the counters moved */
+	/* 9: the counters moved */
 	ksft_test_result(stat_of(-1, "hits") > hits, "hits counted (%lu)\n",
 			 stat_of(-1, "hits") - hits);
 
-	/* 8: burst from one hardirq, served by the reserve */
+	/* 10: burst from one hardirq, served by the reserve */
 	before = stat_of(-1, "hits");
 	r = run_module("test=burst nr_pages=128 hardirq=1");
 	ksft_test_result(!r && stat_of(-1, "hits") - before == 128,
 			 "burst of 128 from hardirq served by the reserve\n");
 
 shrink:
-	/* 9, 10: shrinking is synchronous and gives the pages back */
+	/* 11, 12: shrinking is synchronous and gives the pages back */
 	wait_full();
 	level = stat_of(-1, "level");
 	returned = stat_of(-1, "pages_returned");
@@ -327,7 +409,7 @@ shrink:
 				 "free pages rise by the pages given back\n");
 	}
 
-	/* 11: no reserve: hardirq callers get pages from alloc_pages_nolock() */
+	/* 13: no reserve: hardirq callers get pages from alloc_pages_nolock() */
 	if (have_module)
 		module_test("test=hardirq nr_pages=16",
 			    "hardirq allocations with an empty reserve fall back");
