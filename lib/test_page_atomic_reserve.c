@@ -884,16 +884,26 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /*
- * stock_alloc and stock_free take "chain" stock pages in a row in hardirq:
- * that empties the per-CPU list, whose refill takes zone->lock, a
- * spinlock_t, which a hard hrtimer must not take where spinlock_t sleeps
- * (PREEMPT_RT) and which lockdep reports where it checks that nesting.
- * There they do not run. (A stock pair gets back the page it freed from
- * the per-CPU list, whose lock is only trylocked.)
+ * The stock cases call the page allocator in hardirq. A stock pair mostly
+ * gets back from the per-CPU list the page it has just freed, but not
+ * always: when the list is empty (drained by vmstat or drain_all_pages(),
+ * or emptied by stock_alloc's chain) its refill takes zone->lock, a
+ * spinlock_t, and so does a free that finds the list full; mempool's own
+ * lock is a spinlock_t as well. A hard hrtimer must not take a spinlock_t
+ * where it sleeps (PREEMPT_RT), and lockdep reports it where it checks that
+ * nesting (PROVE_RAW_LOCK_NESTING), at random, whenever the list happens
+ * to be empty. Such kernels run only the cases that take no spinlock_t:
+ * the clock, the floor, alloc_pages_nolock() (trylocks only) and the
+ * reserve's.
  */
+#define BENCH_SPINLOCK_CASES						\
+	(BIT(BENCH_STOCK) | BIT(BENCH_STOCK_ZERO) | BIT(BENCH_MEMPOOL) |	\
+	 BIT(BENCH_STOCK_ALLOC) | BIT(BENCH_STOCK_FREE) |			\
+	 BIT(BENCH_STOCK_ZERO_LINE) | BIT(BENCH_STOCK_ZERO_PAGE))
+
 static bool bench_allowed(enum bench_case c)
 {
-	if (c != BENCH_STOCK_ALLOC && c != BENCH_STOCK_FREE)
+	if (!(BENCH_SPINLOCK_CASES & BIT(c)))
 		return true;
 	return !IS_ENABLED(CONFIG_PREEMPT_RT) &&
 	       !IS_ENABLED(CONFIG_PROVE_RAW_LOCK_NESTING);
@@ -924,7 +934,7 @@ static int bench_parse_cases(unsigned long *mask)
 			break;
 		}
 		if (!bench_allowed(c)) {
-			pr_err("bench: %s takes zone->lock in hardirq, not run in this kernel\n",
+			pr_err("bench: %s may take a spinlock_t in hardirq, not run in this kernel\n",
 			       name);
 			ret = -EINVAL;
 			break;

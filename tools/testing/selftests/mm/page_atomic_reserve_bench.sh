@@ -17,7 +17,7 @@
 #   -n SAMPLES  samples per case and CPU, each of 32 alloc+free pairs in a
 #               row (default 2000)
 #   -c CPULIST  CPUs to run on, one after the other (default: all online)
-#   -t CASES    comma-separated cases (default: all)
+#   -t CASES    comma-separated cases (default: all this kernel allows)
 #
 # The module is looked up in $PAGE_ATOMIC_RESERVE_MODULE, else in
 # /lib/modules/$(uname -r)/kernel/lib/test_page_atomic_reserve.ko.
