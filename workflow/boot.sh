@@ -17,7 +17,7 @@ TIMEOUT=${BOOT_TIMEOUT:-900}
 rel=$(cat "$OUT/include/config/kernel.release")
 [ -f "$OUT/arch/x86/boot/bzImage" ] || die "no kernel: run workflow/build-x86.sh"
 
-log "initramfs: busybox, insmod, selftests, modules of $rel"
+log "initramfs: busybox, par-insmod, fuzz-sysfs, selftests, modules of $rel"
 rm -rf "$ROOT"
 mkdir -p "$ROOT"/{bin,proc,sys,dev,tmp,etc,selftests,lib/modules}
 cp /bin/busybox "$ROOT/bin/busybox"
@@ -32,6 +32,8 @@ cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ST/mm/page_atomic_reserve_bench.sh" "
 gcc -static -O2 -Wall -o "$ROOT/hog" "$TOP/workflow/guest/hog.c" || die "hog build failed"
 gcc -static -O2 -Wall -o "$ROOT/bin/par-insmod" "$TOP/workflow/guest/insmod.c" ||
 	die "insmod build failed"
+gcc -static -O2 -Wall -o "$ROOT/fuzz-sysfs" "$TOP/workflow/guest/fuzz-sysfs.c" ||
+	die "fuzz-sysfs build failed"
 # The pressure experiment's memory eater, an out-of-tree module.
 EAT=$BUILD/eat-mod
 mkdir -p "$EAT"
