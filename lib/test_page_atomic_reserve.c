@@ -45,11 +45,20 @@
  *              tools/testing/selftests/mm/page_atomic_reserve_bench.sh.
  *              Parameters: cases=, cpus=, iterations= (samples per case
  *              and CPU), chain= (pairs per sample), gap_us=.
+ *   storm      for seconds= seconds, allocate and free with every
+ *              combination of the modifiers from process, softirq and
+ *              hardirq context on every CPU at once, while the caller
+ *              turns the reserve's controls and takes CPUs offline
+ *              (tools/testing/selftests/mm/page_atomic_reserve_storm.sh):
+ *              no page handed to two owners at once, every __GFP_ZERO
+ *              page zeroed, every __GFP_POISON page poisoned; then writes
+ *              after free planted in __GFP_POISON pages, each found.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/atomic.h>
+#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
@@ -62,13 +71,18 @@
 #include <linux/math64.h>
 #include <linux/mempool.h>
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/module.h>
+#include <linux/nodemask.h>
 #include <linux/poison.h>
+#include <linux/prandom.h>
 #include <linux/random.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 
 #include "../mm/page_atomic_reserve.h"
@@ -77,7 +91,7 @@ MODULE_IMPORT_NS("PAGE_ATOMIC_RESERVE_TEST");
 
 static char *test = "hardirq";
 module_param(test, charp, 0444);
-MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst, serve or bench");
+MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst, serve, bench or storm");
 
 static unsigned int nr_pages = 64;
 module_param(nr_pages, uint, 0444);
@@ -123,8 +137,9 @@ static bool page_is(struct page *page, int c)
 }
 
 /*
- * Run @fn in interrupt context on @cpu: a pinned hrtimer armed there,
- * expiring in hardirq (HARD) or softirq (SOFT) context.
+ * Run @fn in interrupt context on @cpu (-1: on the calling CPU): a pinned
+ * hrtimer armed there, expiring in hardirq (HARD) or softirq (SOFT)
+ * context.
  */
 struct irq_call {
 	struct hrtimer timer;
@@ -162,7 +177,10 @@ static int run_in_irq(int cpu, void (*fn)(void *arg), void *arg, bool hard)
 	c.mode = hard ? HRTIMER_MODE_REL_PINNED_HARD : HRTIMER_MODE_REL_PINNED_SOFT;
 	init_completion(&c.done);
 	hrtimer_setup_on_stack(&c.timer, irq_call_timer, CLOCK_MONOTONIC, c.mode);
-	work_on_cpu(cpu, irq_call_arm, &c);
+	if (cpu < 0)
+		irq_call_arm(&c);
+	else
+		work_on_cpu(cpu, irq_call_arm, &c);
 	hrtimer_cancel(&c.timer);
 	destroy_hrtimer_on_stack(&c.timer);
 	return c.in_ctx ? 0 : -EINVAL;
@@ -718,8 +736,18 @@ struct bench_floor {
 
 static DEFINE_PER_CPU(struct bench_floor, bench_floor);
 
+/*
+ * A sample taken while a node's refill work ran, or that saw one start: the
+ * work holds the node's lock for a while and writes to pages that the
+ * sample may take next, and on a machine with few CPUs it competes with
+ * the sample for the CPU's caches. Such samples are reported apart as
+ * "busy", for stock as for the reserve, so that a slow sample can be put
+ * down to the work or not.
+ */
+#define BENCH_BUSY	BIT(31)
+
 struct bench {
-	u32 *ns[NR_BENCH];	/* samples of each case, ns per pair */
+	u32 *ns[NR_BENCH];	/* samples of each case, ns per pair | BENCH_BUSY */
 	unsigned int n;		/* samples taken per case */
 	unsigned int end;	/* take samples up to here on this CPU */
 	unsigned int failed[NR_BENCH];
@@ -771,14 +799,16 @@ static void bench_sample(struct bench *b, enum bench_case c)
 	struct bench_floor *f;
 	struct page *page;
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, seq;
 	u64 t0, t1;
+	bool busy;
 
 	/* The free side alone: the allocations are not timed. */
 	if (split_free)
 		for (i = 0; i < chain; i++)
 			pages[i] = bench_alloc(c, gfp);
 
+	seq = page_atomic_reserve_work_seq();
 	t0 = ktime_get_ns();
 	for (i = 0; i < chain; i++) {
 		page = NULL;
@@ -832,6 +862,7 @@ static void bench_sample(struct bench *b, enum bench_case c)
 		pages[i] = page;
 	}
 	t1 = ktime_get_ns();
+	busy = (seq & 1) || seq != page_atomic_reserve_work_seq();
 
 	/* The allocation side alone: the frees are not timed. */
 	if (split_alloc)
@@ -839,7 +870,8 @@ static void bench_sample(struct bench *b, enum bench_case c)
 			if (pages[i])
 				bench_free(c, pages[i]);
 
-	b->ns[c][b->n] = min_t(u64, div_u64(t1 - t0, chain), U32_MAX);
+	b->ns[c][b->n] = min_t(u64, div_u64(t1 - t0, chain), BENCH_BUSY - 1) |
+			 (busy ? BENCH_BUSY : 0);
 	if (c == BENCH_CLOCK)
 		return;
 	for (i = 0; i < chain; i++) {
@@ -950,14 +982,28 @@ static void bench_report(struct bench *b, const char *cpulist)
 	unsigned int c, n = b->n;
 
 	for (c = 0; c < NR_BENCH; c++) {
-		u32 *s = b->ns[c];
+		u32 *s = b->ns[c], qm, qp, bm, bp;
+		unsigned int i, nq, nb;
 
 		if (!(b->mask & BIT(c)))
 			continue;
+		/* The busy samples sort after the quiet ones. */
+		sort(s, n, sizeof(*s), cmp_u32, NULL);
+		for (nq = 0; nq < n && !(s[nq] & BENCH_BUSY); nq++)
+			;
+		nb = n - nq;
+		qm = nq ? s[nq / 2] : 0;
+		qp = nq ? s[(u64)nq * 99 / 100] : 0;
+		bm = nb ? s[nq + nb / 2] & ~BENCH_BUSY : 0;
+		bp = nb ? s[nq + (u64)nb * 99 / 100] & ~BENCH_BUSY : 0;
+		for (i = 0; i < n; i++)
+			s[i] &= ~BENCH_BUSY;
 		sort(s, n, sizeof(*s), cmp_u32, NULL);
 		pr_info("bench: case=%s cpus=%s samples=%u pairs=%u failed=%u fallback=%u median_ns=%u p99_ns=%u max_ns=%u\n",
 			bench_names[c], cpulist, n, n * chain, b->failed[c],
 			b->fallback[c], s[n / 2], s[(u64)n * 99 / 100], s[n - 1]);
+		pr_info("bench: busy: case=%s quiet=%u quiet_median_ns=%u quiet_p99_ns=%u busy=%u busy_median_ns=%u busy_p99_ns=%u\n",
+			bench_names[c], nq, qm, qp, nb, bm, bp);
 	}
 }
 
@@ -1082,6 +1128,190 @@ out:
 	return ret;
 }
 
+/*
+ * storm: every CPU at once, from process, softirq and hardirq context,
+ * with every combination of the modifiers, for @seconds, while whoever
+ * loaded the module resizes the reserve, changes its tunables and takes
+ * CPUs offline and online. The pages the storm holds have their bit set
+ * in a bitmap by pfn: a page handed out whose bit is already set has two
+ * owners at once.
+ */
+static unsigned int seconds = 10;
+module_param(seconds, uint, 0444);
+MODULE_PARM_DESC(seconds, "storm: how long the storm lasts");
+
+enum { STORM_TASK, STORM_SOFTIRQ, STORM_HARDIRQ, NR_STORM_CTX };
+
+struct storm {
+	unsigned long *held;
+	unsigned long nr_pfns;
+	atomic_long_t allocs[NR_STORM_CTX];
+	atomic_long_t failed, dup, dirty, unpoisoned, wrong_ctx, rounds;
+};
+
+/*
+ * One per thread, and used by its interrupts while the thread waits for
+ * them: get_random_u32() takes a local_lock_t, which a hard hrtimer must
+ * not take where it is a spinlock_t (PREEMPT_RT).
+ */
+struct storm_call {
+	struct storm *s;
+	struct rnd_state *rnd;
+	int ctx;
+};
+
+static const gfp_t storm_mods[] = {
+	0, __GFP_ZERO, __GFP_POISON, __GFP_EXCLUSIVE,
+	__GFP_ZERO | __GFP_POISON, __GFP_ZERO | __GFP_EXCLUSIVE,
+	__GFP_POISON | __GFP_EXCLUSIVE,
+	__GFP_ZERO | __GFP_POISON | __GFP_EXCLUSIVE,
+};
+
+/* Take up to 8 pages, check each, write to it as its owner, give all back. */
+static void storm_round(struct storm_call *sc)
+{
+	struct storm *s = sc->s;
+	struct page *pages[8];
+	unsigned int n = 1 + prandom_u32_state(sc->rnd) % ARRAY_SIZE(pages), i;
+	unsigned long pfn;
+
+	for (i = 0; i < n; i++) {
+		gfp_t mods = storm_mods[prandom_u32_state(sc->rnd) % ARRAY_SIZE(storm_mods)];
+		struct page *page;
+
+		page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_NOWARN | mods);
+		pages[i] = page;
+		if (!page) {
+			atomic_long_inc(&s->failed);
+			continue;
+		}
+		atomic_long_inc(&s->allocs[sc->ctx]);
+		pfn = page_to_pfn(page);
+		if (pfn < s->nr_pfns && test_and_set_bit(pfn, s->held))
+			atomic_long_inc(&s->dup);
+		if (mods & __GFP_ZERO) {
+			if (!page_is(page, 0))
+				atomic_long_inc(&s->dirty);
+		} else if ((mods & __GFP_POISON) && !page_is(page, PAGE_POISON)) {
+			atomic_long_inc(&s->unpoisoned);
+		}
+		page_atomic_reserve_fill(page, 0x5a);
+	}
+	for (i = 0; i < n; i++) {
+		if (!pages[i])
+			continue;
+		pfn = page_to_pfn(pages[i]);
+		if (pfn < s->nr_pfns)
+			clear_bit(pfn, s->held);
+		free_page_atomic_quality(pages[i]);
+	}
+}
+
+static void storm_irq_fn(void *arg)
+{
+	storm_round(arg);
+}
+
+static int storm_thread(void *arg)
+{
+	struct storm *s = arg;
+	struct rnd_state rnd;
+	struct storm_call task = { s, &rnd, STORM_TASK };
+	struct storm_call soft = { s, &rnd, STORM_SOFTIRQ };
+	struct storm_call hard = { s, &rnd, STORM_HARDIRQ };
+
+	prandom_seed_state(&rnd, get_random_u64());
+	while (!kthread_should_stop()) {
+		storm_round(&task);
+		if (run_in_irq(-1, storm_irq_fn, &soft, false) ||
+		    run_in_irq(-1, storm_irq_fn, &hard, true))
+			atomic_long_inc(&s->wrong_ctx);
+		atomic_long_inc(&s->rounds);
+		cond_resched();
+	}
+	return 0;
+}
+
+static int test_storm(void)
+{
+	struct page_atomic_reserve_stats st0, st1;
+	unsigned int nr_threads = 2 * num_online_cpus(), i, k, planted = 0;
+	struct task_struct **threads;
+	struct storm *s;
+	int ret = TEST_PASS;
+
+	if (!seconds || seconds > 3600)
+		return -EINVAL;
+	s = kzalloc_obj(*s);
+	threads = kcalloc(nr_threads, sizeof(*threads), GFP_KERNEL);
+	if (s) {
+		int nid;
+
+		/* Pages of memory onlined later are not tracked. */
+		for_each_online_node(nid)
+			s->nr_pfns = max(s->nr_pfns, node_end_pfn(nid));
+		s->held = vzalloc(BITS_TO_LONGS(s->nr_pfns) * sizeof(long));
+	}
+	if (!s || !threads || !s->held) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Unbound: a CPU going offline takes none of them with it. */
+	for (i = 0; i < nr_threads; i++) {
+		threads[i] = kthread_run(storm_thread, s, "par_storm/%u", i);
+		if (IS_ERR(threads[i])) {
+			ret = PTR_ERR(threads[i]);
+			threads[i] = NULL;
+			break;
+		}
+		get_task_struct(threads[i]);
+	}
+	if (ret == TEST_PASS)
+		msleep_interruptible(seconds * 1000);
+	for (i = 0; i < nr_threads && threads[i]; i++) {
+		kthread_stop(threads[i]);
+		put_task_struct(threads[i]);
+	}
+	if (ret != TEST_PASS)
+		goto out;
+
+	pr_info("storm: %u s, %u threads, %ld rounds, allocations: %ld in process context, %ld in softirq, %ld in hardirq, %ld failed\n",
+		seconds, nr_threads, atomic_long_read(&s->rounds),
+		atomic_long_read(&s->allocs[STORM_TASK]),
+		atomic_long_read(&s->allocs[STORM_SOFTIRQ]),
+		atomic_long_read(&s->allocs[STORM_HARDIRQ]),
+		atomic_long_read(&s->failed));
+	pr_info("storm: handed to two owners %ld, __GFP_ZERO not zeroed %ld, __GFP_POISON not poisoned %ld, not in the context asked for %ld, still held %lu\n",
+		atomic_long_read(&s->dup), atomic_long_read(&s->dirty),
+		atomic_long_read(&s->unpoisoned), atomic_long_read(&s->wrong_ctx),
+		bitmap_weight(s->held, s->nr_pfns));
+	if (atomic_long_read(&s->dup) || atomic_long_read(&s->dirty) ||
+	    atomic_long_read(&s->unpoisoned) || atomic_long_read(&s->wrong_ctx) ||
+	    !bitmap_empty(s->held, s->nr_pfns) ||
+	    !atomic_long_read(&s->allocs[STORM_HARDIRQ]))
+		ret = TEST_FAIL;
+
+	/* Writes after free, planted one by one: the work must find each. */
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st0);
+	for (k = 0; k < 4; k++)
+		if (test_poison() == TEST_PASS)
+			planted++;
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st1);
+	pr_info("storm: writes after free planted %u, found %lu\n", planted,
+		st1.events[PAR_STAT_POISON] - st0.events[PAR_STAT_POISON]);
+	if (!planted ||
+	    st1.events[PAR_STAT_POISON] - st0.events[PAR_STAT_POISON] != planted)
+		ret = TEST_FAIL;
+out:
+	if (s)
+		vfree(s->held);
+	kfree(s);
+	kfree(threads);
+	return ret;
+}
+
 static int __init test_par_init(void)
 {
 	if (!nr_pages || nr_pages > 65536)
@@ -1100,6 +1330,8 @@ static int __init test_par_init(void)
 		return test_burst();
 	if (!strcmp(test, "bench"))
 		return test_bench();
+	if (!strcmp(test, "storm"))
+		return test_storm();
 	if (!strcmp(test, "serve")) {
 		struct page_atomic_reserve_stats st;
 

@@ -1114,17 +1114,23 @@ static unsigned long par_refill(struct par_node *pn)
 	return added;
 }
 
+/* Refill work items started, and running now: see page_atomic_reserve_work_seq(). */
+static atomic_t par_works_started, par_works_running;
+
 static void par_node_work(struct work_struct *work)
 {
 	struct par_node *pn = container_of(work, struct par_node, work);
 	unsigned long zeroed, returned, added;
 	u64 start = ktime_get_ns(), ns;
 
+	atomic_inc(&par_works_started);
+	atomic_inc(&par_works_running);
 	mutex_lock(&pn->mutex);
 	zeroed = READ_ONCE(par_pending_held) ? 0 : par_process_pending(pn);
 	returned = par_trim(pn);
 	added = par_refill(pn);
 	mutex_unlock(&pn->mutex);
+	atomic_dec(&par_works_running);
 	ns = ktime_get_ns() - start;
 	atomic64_add(ns, &pn->work_ns);
 	/* par_level() sums the per-CPU caches: only when someone listens. */
@@ -1442,6 +1448,19 @@ unsigned long page_atomic_reserve_nr_chunks(void)
 	rcu_read_unlock();
 	return nr;
 }
+
+/*
+ * Test support: a number that changes whenever a node's refill work starts,
+ * odd while one runs. The benchmark reads it around each sample to tell
+ * the samples that ran while the work took the node's lock or wrote to
+ * the pool's pages from those that did not.
+ */
+unsigned int page_atomic_reserve_work_seq(void)
+{
+	return (unsigned int)atomic_read(&par_works_started) << 1 |
+	       !!atomic_read(&par_works_running);
+}
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_work_seq, "PAGE_ATOMIC_RESERVE_TEST");
 
 /* Test support: stop and restart the refill work's allocations. */
 void page_atomic_reserve_pause_refill(bool pause)

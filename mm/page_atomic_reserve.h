@@ -130,6 +130,7 @@ unsigned long page_atomic_reserve_owner(struct page *page);
 void page_atomic_reserve_pause_refill(bool pause);
 void page_atomic_reserve_hold_pending(bool hold);
 void page_atomic_reserve_test_access(struct page *page, bool access);
+unsigned int page_atomic_reserve_work_seq(void);
 struct page *page_atomic_reserve_peek(int nid);
 #else
 static inline bool page_atomic_reserve_active(void)

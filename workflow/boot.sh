@@ -28,7 +28,8 @@ printf 'root:x:0:\nnogroup:x:65534:\n' > "$ROOT/etc/group"
 ST=$KSRC/tools/testing/selftests
 gcc -static -O2 -Wall -I "$ST" -o "$ROOT/selftests/page_atomic_reserve" \
 	"$ST/mm/page_atomic_reserve.c" || die "selftest build failed"
-cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ST/mm/page_atomic_reserve_bench.sh" "$ROOT/selftests/"
+cp "$ST/mm/page_atomic_reserve_sysfs.sh" "$ST/mm/page_atomic_reserve_bench.sh" \
+	"$ST/mm/page_atomic_reserve_storm.sh" "$ROOT/selftests/"
 gcc -static -O2 -Wall -o "$ROOT/hog" "$TOP/workflow/guest/hog.c" || die "hog build failed"
 gcc -static -O2 -Wall -o "$ROOT/bin/par-insmod" "$TOP/workflow/guest/insmod.c" ||
 	die "insmod build failed"
@@ -57,9 +58,11 @@ echo "$accel" > "$BUILD/boot-$mode${BOOT_TAG:-}.accel"
 # that the nearest node and the lowest id differ. The other modes keep
 # QEMU's default (no SLIT: 20 between any two nodes), as their recorded
 # runs had it.
-dist=()
+# The booted test also boots with a malformed atomic_reserve=, which the
+# kernel must ignore whole (node 0's 64 included) with a warning.
+dist=() args=
 [ "$mode" = test ] && dist=(-numa dist,src=0,dst=1,val=40 -numa dist,src=0,dst=2,val=20
-	-numa dist,src=1,dst=2,val=20)
+	-numa dist,src=1,dst=2,val=20) args="atomic_reserve=0:64,1:12x"
 log "booting under QEMU ($accel), 2 vCPUs, 2 NUMA nodes and a DIMM of a third, intel-iommu, console in $LOG"
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-machine q35 -device intel-iommu,intremap=off \
@@ -73,7 +76,7 @@ timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-numa node,nodeid=1,cpus=1,memdev=m1 \
 	-numa node,nodeid=2 -device pc-dimm,id=dimm2,memdev=m2,node=2 "${dist[@]}" \
 	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$BUILD/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on par_mode=$mode ${BOOT_ARGS:-}" \
+	-append "console=ttyS0 panic=-1 oops=panic intel_iommu=on par_mode=$mode $args ${BOOT_ARGS:-}" \
 	-nographic -no-reboot -monitor none -serial stdio < /dev/null > "$LOG" 2>&1
 qrc=$?
 tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"

@@ -11,10 +11,11 @@
  *    syntax) to a writable file drawn at random (pcp_high, low_percent,
  *    every node<N>/size of a node with memory). A model of kstrto*() and
  *    of the ABI (Documentation/ABI/testing/sysfs-kernel-mm-atomic_reserve)
- *    says which errno each write must fail with; only inputs the model
- *    rejects are written, so no file may change while they run: after
- *    every write the writer reads every writable file and max_size back
- *    and compares them with the values from before.
+ *    says which errno each write must fail with (a write of 0 bytes
+ *    returns 0 and changes nothing); only inputs the model rejects are
+ *    written, so no file may change while they run: after every write
+ *    the writer reads every writable file and max_size back and compares
+ *    them with the values from before.
  * 2. One writer, the boundary values the ABI accepts (1 and 64, 1 and 100,
  *    0 and max_size, with '+' and a trailing newline): each must succeed
  *    and read back as the number written. The values from before are
@@ -111,9 +112,12 @@ static int model_kstrtoull(const char *s, unsigned long long *res)
 
 /*
  * What a write of @buf (@len bytes) to @f must return: 0 (accepted, the
- * value in *@val) or a negative errno. sysfs hands the store the first
- * page of the write, up to its first NUL.
+ * value in *@val), NOOP or a negative errno. sysfs hands the store the
+ * first page of the write, up to its first NUL; a write of 0 bytes never
+ * reaches it and returns 0 with nothing changed.
  */
+#define NOOP	1
+
 static int model(const struct wfile *f, const char *buf, size_t len,
 		 unsigned long long *val)
 {
@@ -121,6 +125,8 @@ static int model(const struct wfile *f, const char *buf, size_t len,
 	unsigned long long v;
 	int err;
 
+	if (!len)
+		return NOOP;
 	if (len > PAGE)
 		len = PAGE;
 	memcpy(s, buf, len);
@@ -323,7 +329,7 @@ static int writer(unsigned int n, unsigned long long seed, int out)
 	static char buf[PAGE * 2];
 	unsigned long long v[MAXF], m[MAXF], val;
 	unsigned int done = 0, skipped = 0, bad = 0, changed = 0, einval = 0;
-	unsigned int erange = 0;
+	unsigned int erange = 0, noop = 0;
 	char line[160];
 	int i, len;
 
@@ -340,6 +346,8 @@ static int writer(unsigned int n, unsigned long long seed, int out)
 		}
 		got = do_write(f->path, buf, blen);
 		done++;
+		if (want == NOOP)
+			want = 0;	/* and nothing may change */
 		if (got != want) {
 			if (bad++ < 5) {
 				printf("# %s: want %s, got %ld (%s)\n", f->path,
@@ -347,7 +355,12 @@ static int writer(unsigned int n, unsigned long long seed, int out)
 				show("input", buf, blen);
 			}
 		}
-		want == -EINVAL ? einval++ : erange++;
+		if (want == -EINVAL)
+			einval++;
+		else if (want == -ERANGE)
+			erange++;
+		else
+			noop++;
 		if (snapshot(v, m)) {
 			bad++;
 			continue;
@@ -362,8 +375,8 @@ static int writer(unsigned int n, unsigned long long seed, int out)
 			}
 		}
 	}
-	len = snprintf(line, sizeof(line), "%u %u %u %u %u %u\n", done, bad,
-		       changed, einval, erange, skipped);
+	len = snprintf(line, sizeof(line), "%u %u %u %u %u %u %u\n", done, bad,
+		       changed, einval, erange, skipped, noop);
 	if (write(out, line, len) != len)
 		return 1;
 	return bad || changed;
@@ -451,7 +464,7 @@ int main(int argc, char **argv)
 {
 	unsigned int n = argc > 1 ? strtoul(argv[1], NULL, 10) : 10000;
 	unsigned long long seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
-	unsigned int t[2][6] = { { 0 } }, acc = 0, ref = 0;
+	unsigned int t[2][7] = { { 0 } }, acc = 0, ref = 0;
 	int fds[2], w, status, bad = 0, bad2, bad3;
 	pid_t pid[2];
 	FILE *in;
@@ -474,18 +487,18 @@ int main(int argc, char **argv)
 	close(fds[1]);
 	in = fdopen(fds[0], "r");
 	for (w = 0; w < 2; w++)
-		if (!in || fscanf(in, "%u %u %u %u %u %u", &t[w][0], &t[w][1],
-				  &t[w][2], &t[w][3], &t[w][4], &t[w][5]) != 6)
+		if (!in || fscanf(in, "%u %u %u %u %u %u %u", &t[w][0], &t[w][1],
+				  &t[w][2], &t[w][3], &t[w][4], &t[w][5], &t[w][6]) != 7)
 			bad++;
 	for (w = 0; w < 2; w++)
 		if (waitpid(pid[w], &status, 0) != pid[w] || !WIFEXITED(status) ||
 		    WEXITSTATUS(status))
 			bad++;
-	printf("# sysfs fuzz, seed %llu: %u files written, %u read-only; %u rejected writes from two writers (EINVAL %u, ERANGE %u), %u with another result, %u values changed after a reject; %u drawn inputs the model accepts not written\n",
+	printf("# sysfs fuzz, seed %llu: %u files written, %u read-only; %u writes from two writers (EINVAL %u, ERANGE %u, 0 bytes %u), %u with another result, %u values changed after one; %u drawn inputs the model accepts not written\n",
 	       seed, nwf, nro, t[0][0] + t[1][0], t[0][3] + t[1][3],
-	       t[0][4] + t[1][4], t[0][1] + t[1][1], t[0][2] + t[1][2],
-	       t[0][5] + t[1][5]);
-	printf("%sok 1 sysfs fuzz: %u malformed or out-of-range writes from two writers, each refused with the ABI's errno, no value changed\n",
+	       t[0][4] + t[1][4], t[0][6] + t[1][6], t[0][1] + t[1][1],
+	       t[0][2] + t[1][2], t[0][5] + t[1][5]);
+	printf("%sok 1 sysfs fuzz: %u malformed, out-of-range or empty writes from two writers, each refused with the ABI's errno (empty: 0 bytes written), no value changed\n",
 	       bad || t[0][0] + t[1][0] != n ? "not " : "", t[0][0] + t[1][0]);
 	bad2 = accepts(&acc);
 	printf("%sok 2 sysfs fuzz: %u boundary writes the ABI allows accepted and read back\n",
