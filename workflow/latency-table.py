@@ -157,25 +157,34 @@ print("page_pool is not measured: it recycles in NAPI (softirq) context,")
 print("and giving a page back from hardirq takes spin_lock_bh() on its")
 print("ring.")
 busy = [c for c in ('stock', 'reserve', 'stock_zero', 'reserve_zero',
-                    'reserve_alloc', 'reserve_free') if 'busy' in rows.get(c, {})]
+                    'reserve_alloc', 'reserve_free')
+        if 'busy' in boots[0][0].get(c, {})]
 if busy:
     print()
     print("While the refill work ran: a sample is busy when a node's refill")
     print("work ran during it or started in it (page_atomic_reserve_work_seq()")
-    print("read before and after), quiet otherwise. Per boot (a/b/c): the")
-    print("samples busy, the p99 of the quiet ones, of the busy ones (ns):")
-    print(f"  {'case':17} {'busy':>11} {'quiet p99':>17} {'busy p99':>17}")
-    for c in busy:
-        b3 = [b[c] for b, _ in boots]
-        nb = '/'.join(x['busy'] for x in b3)
-        qp = '/'.join(x['quiet_p99_ns'] for x in b3)
-        bp = '/'.join(x['busy_p99_ns'] if int(x['busy']) else '-' for x in b3)
-        print(f"  {c:17} {nb:>11} {qp:>17} {bp:>17}")
-    if 'reserve' in busy and 'stock' in busy:
-        r = [int(b['reserve']['quiet_p99_ns']) / max(int(b['stock']['quiet_p99_ns']), 1)
-             for b, _ in boots]
-        print(f"  quiet p99, reserve/stock: {med(r):.2f}, boot by boot "
-              f"{' '.join(f'{x:.2f}' for x in r)}")
+    print("read before and after), quiet otherwise.")
+    nbusy = sum(int(b[c]['busy']) for c in busy for b, _ in boots)
+    if not nbusy:
+        n = sum(int(b[busy[0]]['quiet']) for b, _ in boots)
+        print(f"  No sample was busy: 0 of {n} per case over the boots, stock and")
+        print("  reserve alike, so the refill work's lock and writes explain")
+        print("  none of the p99.")
+    else:
+        print("Per boot (a/b/c): the samples busy, the p99 of the quiet ones, of")
+        print("the busy ones (ns):")
+        print(f"  {'case':17} {'busy':>11} {'quiet p99':>17} {'busy p99':>17}")
+        for c in busy:
+            b3 = [b[c] for b, _ in boots]
+            nb = '/'.join(x['busy'] for x in b3)
+            qp = '/'.join(x['quiet_p99_ns'] for x in b3)
+            bp = '/'.join(x['busy_p99_ns'] if int(x['busy']) else '-' for x in b3)
+            print(f"  {c:17} {nb:>11} {qp:>17} {bp:>17}")
+        if 'reserve' in busy and 'stock' in busy:
+            r = [int(b['reserve']['quiet_p99_ns']) /
+                 max(int(b['stock']['quiet_p99_ns']), 1) for b, _ in boots]
+            print(f"  quiet p99, reserve/stock: {med(r):.2f}, boot by boot "
+                  f"{' '.join(f'{x:.2f}' for x in r)}")
 bx = [e for _, e in boots if e.get('pages_zeroed')]
 if bx:
     print()
