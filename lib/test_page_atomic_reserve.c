@@ -1281,7 +1281,7 @@ static int test_storm(void)
 		atomic_long_read(&s->allocs[STORM_SOFTIRQ]),
 		atomic_long_read(&s->allocs[STORM_HARDIRQ]),
 		atomic_long_read(&s->failed));
-	pr_info("storm: handed to two owners %ld, __GFP_ZERO not zeroed %ld, __GFP_POISON not poisoned %ld, not in the context asked for %ld, still held %lu\n",
+	pr_info("storm: handed to two owners %ld, __GFP_ZERO not zeroed %ld, __GFP_POISON not poisoned %ld, not in the context asked for %ld, still held %u\n",
 		atomic_long_read(&s->dup), atomic_long_read(&s->dirty),
 		atomic_long_read(&s->unpoisoned), atomic_long_read(&s->wrong_ctx),
 		bitmap_weight(s->held, s->nr_pfns));
