@@ -5,7 +5,7 @@ W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
 	kunit-x86 build-x86 boot-test demo report send-prep gates \
 	config-builds negative-check htmldocs clean bench bench-zero evidence \
-	verify record-check
+	verify record-check matrix
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -73,6 +73,13 @@ record-check:
 # The before-export routine: everything, the gates and then every test.
 verify:
 	@bash $(W)/gates.sh && bash $(W)/test.sh
+# The kernel test robot's first day: arm64, i386 HIGHMEM, riscv64, clang,
+# allnoconfig and seeded randconfigs with the feature on. Too slow for CI:
+# writes workflow/records/matrix.record, which make test checks.
+#   make matrix [MATRIX_SEEDS="1 2 3"] [MATRIX_PROB=10]
+matrix:
+	@bash $(W)/matrix.sh
+
 config-builds:
 	@bash $(W)/config-builds.sh
 negative-check: build-x86

@@ -21,6 +21,7 @@ inputs() { # name
 	gates) echo workflow/gates.sh workflow/config-builds.sh workflow/kunit.sh \
 		workflow/build-x86.sh workflow/x86_64.config workflow/common.sh \
 		workflow/apply.sh ;;
+	matrix) echo workflow/matrix.sh workflow/x86_64.config workflow/common.sh workflow/apply.sh ;;
 	*) die "unknown record $1" ;;
 	esac
 }

@@ -67,11 +67,14 @@ result "git am of patches/ onto the pinned base" $rc
 [ $rc -eq 0 ] || finish
 "$W/check-sync.sh"; result "kernel-layout copies match patches/" $?
 
-stage "per-patch gate record, checkpatch"
+stage "gate and matrix records, checkpatch"
 # make gates: every patch applies and builds on UML and x86_64 with no
 # warning, checkpatch --codespell, kernel-doc, W=1, sparse, tools, and the
 # configuration builds (feature off, SYSFS=n, SMP=n).
 "$W/record.sh" check gates; result "make gates passed for exactly these patches and gate scripts" $?
+# make matrix: the series built on arm64, i386 with HIGHMEM, riscv64, with
+# clang, in allnoconfig and in seeded randconfigs.
+"$W/record.sh" check matrix; result "make matrix passed for exactly these patches and matrix script" $?
 # The check itself fails on a red record, one for other patches, or none.
 rtmp=$(mktemp -d)
 if [ -f "$TOP/workflow/records/gates.record" ]; then
