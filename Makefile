@@ -70,9 +70,10 @@ gates:
 # Did the last make gates pass for exactly these patches?
 record-check:
 	@bash $(W)/record.sh check gates
-# The before-export routine: everything, the gates and then every test.
+# The before-export routine: everything, the gates, the matrix and then
+# every test.
 verify:
-	@bash $(W)/gates.sh && bash $(W)/test.sh
+	@bash $(W)/gates.sh && bash $(W)/matrix.sh && bash $(W)/test.sh
 # The kernel test robot's first day: arm64, i386 HIGHMEM, riscv64, clang,
 # allnoconfig and seeded randconfigs with the feature on. Too slow for CI:
 # writes workflow/records/matrix.record, which make test checks.
