@@ -26,12 +26,9 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 W=$TOP/workflow
-[ -n "${GATES_LOG:-}" ] || { GATES_LOG=$BUILD/gates.out; export GATES_LOG; mkdir -p "$BUILD"
-	exec > >(tee "$GATES_LOG"); }
-gates_t0=$(date +%s)
 # What this run checks: the key of patches/ and the gate scripts now.
-RECORD_KEY=$("$W/record.sh" key gates)
-export RECORD_KEY
+record_begin gates
+gates_t0=$(date +%s)
 "$W/deps.sh" sparse codespell shellcheck libtraceevent-dev
 "$W/apply.sh" >/dev/null || die "the series does not apply"
 UM=$BUILD/kunit-um
@@ -164,6 +161,6 @@ restore
 trap - EXIT
 log "gates: configuration builds"
 "$W/config-builds.sh" || fail=1
-log "gates: $(grep -c '^ok ' "$GATES_LOG") ok, $(grep -c '^not ok ' "$GATES_LOG") not ok in $(( $(date +%s) - gates_t0 ))s"
-[ "${GATES_NO_RECORD:-0}" = 1 ] || { sleep 1; "$W/record.sh" write gates $fail "$GATES_LOG"; }
+log "gates: $(grep -c '^ok ' "$RECORD_LOG") ok, $(grep -c '^not ok ' "$RECORD_LOG") not ok in $(( $(date +%s) - gates_t0 ))s"
+[ "${GATES_NO_RECORD:-0}" = 1 ] || record_end gates $fail
 exit $fail

@@ -2,10 +2,7 @@
 # The builds the kernel test robot tries on a new mm series in its first
 # day, on the whole series (the last patch; make gates covers every patch
 # on UML and x86_64):
-#   arm64         defconfig + the feature (gcc-aarch64-linux-gnu): the
-#                 directories of the series' code and hooks (mm/, lib/,
-#                 kernel/, init/, drivers/iommu/, arch/arm64/mm/), not
-#                 vmlinux, which takes far longer on 2 cores
+#   arm64         defconfig + the feature (gcc-aarch64-linux-gnu)
 #   i386-highmem  i386_defconfig + HIGHMEM4G + the feature (kmap_local_page()
 #                 maps for real only here)
 #   riscv64       allnoconfig + SMP, NUMA and the feature
@@ -20,10 +17,10 @@
 #                 seeds, default three fresh ones, printed for a replay;
 #                 MATRIX_PROB is KCONFIG_PROBABILITY (default 10: one option
 #                 in ten is drawn y, so that a build takes minutes, not hours)
-# Each build but arm64 makes vmlinux (the whole built-in tree: the
-# series' hooks in mm/page_alloc.c, mm/slub.c, lib/radix-tree.c and the
-# IOMMU's pages code are built in) and the series' own module, then
-# rebuilds the files the series adds with W=1. A build fails on an error, on a warning in a
+# Each build makes vmlinux (the whole built-in tree: the series' hooks in
+# mm/page_alloc.c, mm/slub.c, lib/radix-tree.c and the IOMMU's pages code
+# are built in) and the series' own module, then rebuilds the files the
+# series adds with W=1. A build fails on an error, on a warning in a
 # defconfig-based build, and in a randconfig on a warning that names a file
 # the series touches (a random configuration warns in drivers the series
 # never sees; those are counted, not failed). Modules of defconfig other
@@ -34,21 +31,17 @@
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 W=$TOP/workflow
-[ -n "${MATRIX_LOG:-}" ] || { MATRIX_LOG=$BUILD/matrix.out; export MATRIX_LOG; mkdir -p "$BUILD"
-	exec > >(tee "$MATRIX_LOG"); }
+record_begin matrix
 m_t0=$(date +%s)
 prob=${MATRIX_PROB:-10}
-RECORD_KEY=$("$W/record.sh" key matrix)
-export RECORD_KEY
 "$W/deps.sh" gcc-aarch64-linux-gnu gcc-riscv64-linux-gnu clang-19 lld-19 llvm-19 ||
 	die "could not install the cross compilers"
 "$W/apply.sh" >/dev/null || die "the series does not apply"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
 	seeds=${MATRIX_SEEDS:-"$(od -An -N12 -tu4 /dev/urandom)"}
-	targets=(allnoconfig i386-highmem riscv64 clang)
+	targets=(arm64 i386-highmem riscv64 clang allnoconfig)
 	for s in $seeds; do targets+=("rand-$s"); done
-	targets+=(arm64)
 fi
 # The files the series touches (a warning there fails every build) and
 # the C files it adds (rebuilt with W=1).
@@ -70,10 +63,9 @@ warnings() { grep -Ei '(warning|error):' "$1" | sort -u; }
 in_series() { grep -F -f <(printf '%s:\n' $series_files) || true; }
 one() { # name
 	local name=$1 arch=x86_64 cross="" base=defconfig extra=() mk=() out seed="" t0 log rc w ws
-	local what=(vmlinux) mod=lib/test_page_atomic_reserve.ko
+	local mod=lib/test_page_atomic_reserve.ko
 	case $name in
-	arm64)	arch=arm64 cross=aarch64-linux-gnu- mod=lib/test_page_atomic_reserve.o
-		what=(mm/ lib/ kernel/ init/ drivers/iommu/ arch/arm64/mm/) ;;
+	arm64)	arch=arm64 cross=aarch64-linux-gnu- ;;
 	i386-highmem) arch=i386 extra=(-d NOHIGHMEM -e HIGHMEM4G -d HIGHMEM64G) ;;
 	riscv64) arch=riscv cross=riscv64-linux-gnu- base=allnoconfig extra=(-e MMU -e SMP -e NUMA) ;;
 	clang)	mk=(LLVM=-19) base=tinyconfig ;;
@@ -115,7 +107,7 @@ one() { # name
 	# The whole built-in tree, the series' module, then the files the
 	# series adds again with W=1 (kbuild rebuilds an object when its
 	# command line changes).
-	m -j"$(nproc)" "${what[@]}" >> "$log" 2>&1 &&
+	m -j"$(nproc)" vmlinux >> "$log" 2>&1 &&
 		m "$mod" >> "$log" 2>&1 &&
 		m -j"$(nproc)" W=1 ${series_new//.c/.o} >> "$log" 2>&1
 	rc=$?
@@ -127,8 +119,8 @@ one() { # name
 	w=$(warnings "$log")
 	ws=$(in_series <<<"$w")
 	if [ -n "$ws" ] || { [ -z "$seed" ] && [ -n "$w" ]; }; then rc=1; fi
-	printf '# %s: %s %s, %s, %s options =y, %d s, %d warnings (%d in the series)%s\n' \
-		"$name" "$arch" "$base" "${what[*]}" "$(grep -c '=y$' "$out/.config")" "$(( $(date +%s) - t0 ))" \
+	printf '# %s: %s %s, %s options =y, %d s, %d warnings (%d in the series)%s\n' \
+		"$name" "$arch" "$base" "$(grep -c '=y$' "$out/.config")" "$(( $(date +%s) - t0 ))" \
 		"$(grep -c . <<<"$w" || true)" "$(grep -c . <<<"$ws" || true)" \
 		"$([ -z "$seed" ] || echo ", replay: KCONFIG_SEED=$seed KCONFIG_PROBABILITY=$prob")"
 	[ -z "$w" ] || sed -n 1,20p <<<"$w" | sed 's/^/#   /'
@@ -142,6 +134,6 @@ done
 echo "# matrix: ${#targets[@]} builds in $(( $(date +%s) - m_t0 )) s on $(nproc) CPUs"
 echo "$n_ok passed, $n_fail failed"
 if [ -z "${MATRIX_NO_RECORD:-}" ] && [ $# -eq 0 ]; then
-	"$W/record.sh" write matrix $fail "$MATRIX_LOG"
+	record_end matrix $fail
 fi
 exit $fail
