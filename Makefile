@@ -5,7 +5,7 @@ W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
 	kunit-x86 build-x86 boot-test demo report send-prep gates \
 	config-builds negative-check htmldocs clean bench bench-zero evidence \
-	verify record-check matrix
+	verify record-check matrix hardening
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -80,6 +80,12 @@ verify:
 #   make matrix [MATRIX_SEEDS="1 2 3"] [MATRIX_PROB=10]
 matrix:
 	@bash $(W)/matrix.sh
+# Debug kernels (KASAN with debug_pagealloc, page_owner and kmemleak;
+# KCSAN; init_on_alloc/init_on_free; PREEMPT_RT), each booted with the
+# KUnit suite, the booted test and 60 s storms; README's Reliability table.
+#   make hardening [HARDENING_STORM_SECONDS=60] [HARDENING_FUZZ_WRITES=10000]
+hardening:
+	@bash $(W)/hardening.sh
 
 config-builds:
 	@bash $(W)/config-builds.sh

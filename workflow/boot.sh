@@ -127,6 +127,8 @@ fi
 	[ -z "$splat" ] || echo "splat: $(echo "$splat" | sed -n 1p)"
 	[ $ended = 1 ] || echo "the guest did not finish (QEMU exit $qrc)"
 } > "$BUILD/boot-$mode${BOOT_TAG:-}.failures"
+# Every report line of the console, for make hardening's table.
+printf '%s' "$splat${splat:+$'\n'}" > "$BUILD/boot-$mode${BOOT_TAG:-}.reports"
 echo "$passed $failed $skipped" > "$BUILD/boot-$mode${BOOT_TAG:-}.counts"
 log "booted kernel: $passed passed, $failed failed, $skipped skipped ($accel)"
 [ "$failed" -eq 0 ]

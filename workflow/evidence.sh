@@ -20,7 +20,7 @@ for i in $(seq 1 "${PRESSURE_BOOTS:-5}"); do
 	BOOT_TAG=-$i "$W/boot.sh" pressure > "$BUILD/pressure-$i.txt"
 done
 # The hardirq case on PREEMPT_RT: the same kernel built PREEMPT_RT.
-"$W/build-x86-rt.sh"
+"$W/build-x86-on.sh" rt "$W/x86_64-rt.config"
 BUILD=$BUILD/rt "$W/boot.sh" rt > "$BUILD/rt/rt.txt"
 "$W/report.sh"
 "$W/export.sh" "$SERIES_BRANCH"

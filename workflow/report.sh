@@ -65,17 +65,10 @@ python3 "$TOP/workflow/latency-table.py" "$B" "$Z" > "$lat"
 # All go into the cover letter, indented by two: keep them mail-sized.
 long=$(cat "$table" "$rt" "$lat" | awk 'length($0) > 72' | sed -n 1,3p)
 [ -z "$long" ] || die "table lines longer than 72 columns: $long"
-python3 - "$TOP/README.md" "$table" "$rt" "$lat" "$iommu" <<'PY'
-import sys
-path = sys.argv[1]
-s = open(path).read()
-for name, f in zip(("pressure", "rt", "latency", "iommu"), sys.argv[2:]):
-    b, e = f"<!-- {name}-table:begin -->", f"<!-- {name}-table:end -->"
-    i, j = s.index(b) + len(b), s.index(e)
-    t = open(f).read()
-    s = s[:i] + "\n" + (t if name == "iommu" else "```\n" + t + "```\n") + s[j:]
-open(path, "w").write(s)
-PY
+for t in pressure:"$table" rt:"$rt" latency:"$lat"; do
+	python3 "$TOP/workflow/put-table.py" "$TOP/README.md" "${t%%:*}" "${t#*:}"
+done
+python3 "$TOP/workflow/put-table.py" "$TOP/README.md" iommu "$iommu" --raw
 # The cover letter is made from its template; the @..._TABLE@ lines are
 # replaced by the tables, indented.
 python3 - "$TOP/workflow/cover-letter.in" "$TOP/workflow/cover-letter.txt" "$table" "$rt" "$lat" "$iommu" <<'PY'

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""make hardening's Reliability table, from the consoles of its kernels
+(build/hardening-NAME/boot-test.log, with hardening.meta and the counts
+and reports boot.sh wrote next to it). No figure is typed by hand.
+  hardening-table.py DIR...     the table (Markdown), for README
+  hardening-table.py --kunit DIR   fail unless the series' KUnit suite
+                                   ran at boot with no failure
+"""
+import datetime
+import os
+import re
+import sys
+
+KUNIT = re.compile(r"^\[\s*[\d.]+\]\s+# page_atomic_reserve: pass:(\d+) fail:(\d+)"
+                   r" skip:(\d+) total:(\d+)", re.M)
+STORM = re.compile(r"^# (?:storm: )?(\d+) s, \d+ threads, \d+ rounds, allocations: "
+                   r"(\d+) in process context, (\d+) in softirq, (\d+) in hardirq", re.M)
+CONTROLS = re.compile(r"^# controls: (\d+) resizes, \d+ pcp_high or low_percent "
+                      r"writes, CPU 1 offline (\d+) times", re.M)
+FUZZ = re.compile(r"; (\d+) writes from two writers \(.*?\), (\d+) with another "
+                  r"result, (\d+) values changed", re.M)
+BLOCKS = re.compile(r"^# \d+ rounds over \d+ movable blocks: (\d+) offlined", re.M)
+NOTBACK = re.compile(r"^# free pages: .*: (-?\d+) pages not back", re.M)
+OOM = re.compile(r"^# hog exit \d+; (\d+) hardirq bursts of 64 while it ran: "
+                 r"(\d+) pages, (\d+) failed", re.M)
+LEAKS = re.compile(r"^# kmemleak: (\d+) unreferenced objects", re.M)
+
+
+def read(path, default=""):
+    try:
+        return open(path, errors="replace").read()
+    except OSError:
+        return default
+
+
+def meta(d):
+    return dict(l.split("=", 1) for l in read(os.path.join(d, "hardening.meta")).splitlines()
+                if "=" in l)
+
+
+def kunit(log):
+    m = KUNIT.search(log)
+    return tuple(map(int, m.groups())) if m else None
+
+
+def row(d):
+    log = read(os.path.join(d, "boot-test.log"))
+    md = meta(d)
+    counts = read(os.path.join(d, "boot-test.counts"), "? ? ?").split()
+    reports = [l for l in read(os.path.join(d, "boot-test.reports")).splitlines() if l]
+    k = kunit(log)
+    storms = STORM.findall(log)
+    ctl = CONTROLS.search(log)
+    fz = FUZZ.search(log)
+    oom = OOM.search(log)
+    leaks = LEAKS.search(log)
+
+    def g(m, i=1):
+        return m.group(i) if m else "?"
+    return [
+        md.get("kernel", os.path.basename(d.rstrip("/"))),
+        md.get("args", "") or "-",
+        "/".join(counts[:3]),
+        "/".join(str(x) for x in (k[0], k[1], k[2])) if k else "not run",
+        "+".join(s[0] for s in storms) or "?",
+        str(sum(int(a) + int(b) + int(c) for _, a, b, c in storms)),
+        g(ctl, 2), g(ctl, 1),
+        f"{g(fz)} ({g(fz, 2)}/{g(fz, 3)})",
+        g(BLOCKS.search(log)),
+        f"{g(oom)}, {g(oom, 3)} failed",
+        g(leaks) if leaks else "-",
+        str(len(reports)),
+        g(NOTBACK.search(log)),
+        f"{md.get('build_s', '?')}/{md.get('boot_s', '?')}",
+    ]
+
+
+HEAD = ["kernel", "boot options", "booted test pass/fail/skip", "KUnit pass/fail/skip",
+        "storm s", "allocations", "CPU 1 offline", "resizes",
+        "fuzzed writes (other result/changed)", "blocks offlined",
+        "OOM bursts", "kmemleak", "reports", "pages not back", "build/boot s"]
+
+
+def main(argv):
+    if argv[:1] == ["--kunit"]:
+        k = kunit(read(os.path.join(argv[1], "boot-test.log")))
+        if not k or k[1] or k[0] == 0:
+            sys.exit(f"{argv[1]}: KUnit suite page_atomic_reserve: "
+                     + (f"pass {k[0]} fail {k[1]}" if k else "did not run"))
+        return
+    dirs = [d for d in argv if os.path.exists(os.path.join(d, "hardening.meta"))]
+    if not dirs:
+        sys.exit("no kernel of make hardening has a console")
+    logs = [os.path.join(d, "boot-test.log") for d in dirs]
+    when = max(os.path.getmtime(l) for l in logs if os.path.exists(l))
+    day = datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%d")
+    rel = re.search(r"^# kernel (\S+),", read(logs[0]), re.M)
+    accel = read(os.path.join(dirs[0], "boot-test.accel"), "tcg").strip().upper()
+    cpu = re.search(r"^model name\s*: (.*)$", read("/proc/cpuinfo"), re.M)
+    print(f"`make hardening` of {day}: kernel {rel.group(1) if rel else '?'} (the series on "
+          f"the pinned base), QEMU {accel}, 2 vCPUs, 2 NUMA nodes and a hot-plugged third; "
+          f"host: {os.cpu_count()} x {cpu.group(1) if cpu else '?'}. Storm seconds: the "
+          "storm of the booted test, then the one under memory hotplug. Allocations: "
+          "both storms, every context. Reports: lines of the console that boot.sh "
+          "counts as a kernel report (any fails the kernel). Pages not back: free "
+          "pages after the storm at size 0, against before the reserve was sized, "
+          "less the pages the storm quarantined.")
+    print()
+    print("| " + " | ".join(HEAD) + " |")
+    print("|" + "|".join("---" for _ in HEAD) + "|")
+    for d in dirs:
+        print("| " + " | ".join(row(d)) + " |")
+
+
+main(sys.argv[1:])
