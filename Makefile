@@ -83,9 +83,10 @@ matrix:
 # Debug kernels (KASAN with debug_pagealloc, page_owner and kmemleak;
 # KCSAN; init_on_alloc/init_on_free; PREEMPT_RT), each booted with the
 # KUnit suite, the booted test and 60 s storms; README's Reliability table.
-#   make hardening [HARDENING_STORM_SECONDS=60] [HARDENING_FUZZ_WRITES=10000]
+#   make hardening [KERNELS="kasan kcsan init-on rt"] [HARDENING_STORM_SECONDS=60]
+#                  [HARDENING_FUZZ_WRITES=10000]
 hardening:
-	@bash $(W)/hardening.sh
+	@bash $(W)/hardening.sh $(KERNELS)
 
 config-builds:
 	@bash $(W)/config-builds.sh
