@@ -11,7 +11,9 @@ set -euo pipefail
 [ $# -ge 2 ] || die "usage: build-x86-on.sh NAME FRAGMENT..."
 V=$BUILD/$1
 shift
-mkdir -p "$V"
+# build/ccache may not exist yet on a fresh machine, and ccache does not
+# create its directory through a dangling link.
+mkdir -p "$V" "$BUILD/ccache"
 ln -sfn ../linux "$V/linux"
 ln -sfn ../ccache "$V/ccache"
 BUILD=$V "$TOP/workflow/build-x86.sh" config

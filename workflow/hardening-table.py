@@ -2,7 +2,10 @@
 """make hardening's Reliability table, from the consoles of its kernels
 (build/hardening-NAME/boot-test.log, with hardening.meta and the counts
 and reports boot.sh wrote next to it). No figure is typed by hand.
-  hardening-table.py DIR...     the table (Markdown), for README
+  hardening-table.py [--keep FILE] DIR...
+                                the table (Markdown), for README; with
+                                --keep, the rows of kernels that have no
+                                console here are kept from FILE's table
   hardening-table.py --kunit DIR   fail unless the series' KUnit suite
                                    ran at boot with no failure
 """
@@ -43,6 +46,17 @@ def kunit(log):
     return tuple(map(int, m.groups())) if m else None
 
 
+def run(d):
+    """The day the kernel's boot ended, this host (build/ is not carried
+    to another machine) and QEMU's accelerator."""
+    log = os.path.join(d, "boot-test.log")
+    when = os.path.getmtime(log) if os.path.exists(log) else None
+    cpu = re.search(r"^model name\s*: (.*)$", read("/proc/cpuinfo"), re.M)
+    return ((datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%d")
+             if when else "?") + f", {os.cpu_count()} x {cpu.group(1) if cpu else '?'}, "
+            + read(os.path.join(d, "boot-test.accel"), "tcg").strip().upper())
+
+
 def row(d):
     log = read(os.path.join(d, "boot-test.log"))
     md = meta(d)
@@ -59,6 +73,7 @@ def row(d):
         return m.group(i) if m else "?"
     return [
         md.get("kernel", os.path.basename(d.rstrip("/"))),
+        run(d),
         md.get("args", "") or "-",
         "/".join(counts[:3]),
         "/".join(str(x) for x in (k[0], k[1], k[2])) if k else "not run",
@@ -75,10 +90,29 @@ def row(d):
     ]
 
 
-HEAD = ["kernel", "boot options", "booted test pass/fail/skip", "KUnit pass/fail/skip",
+HEAD = ["kernel", "run (day, host, QEMU)", "boot options", "booted test pass/fail/skip", "KUnit pass/fail/skip",
         "storm s", "allocations", "CPU 1 offline", "resizes",
         "fuzzed writes (other result/changed)", "blocks offlined",
         "OOM bursts", "kmemleak", "reports", "pages not back", "build/boot s"]
+
+
+ORDER = ["kasan", "kcsan", "init-on", "rt"]
+
+
+def kept(path):
+    """The rows of FILE's Reliability table, by kernel."""
+    s = read(path)
+    m = re.search(r"<!-- reliability-table:begin -->(.*?)<!-- reliability-table:end -->", s, re.S)
+    rows = {}
+    for line in (m.group(1) if m else "").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if not line.startswith("| ") or cells == HEAD:
+            continue
+        if len(cells) != len(HEAD):
+            sys.exit(f"{path}: a row of the Reliability table has {len(cells)} cells, "
+                     f"not {len(HEAD)}: {line}")
+        rows[cells[0]] = cells
+    return rows
 
 
 def main(argv):
@@ -88,18 +122,20 @@ def main(argv):
             sys.exit(f"{argv[1]}: KUnit suite page_atomic_reserve: "
                      + (f"pass {k[0]} fail {k[1]}" if k else "did not run"))
         return
+    rows = {}
+    if argv[:1] == ["--keep"]:
+        rows, argv = kept(argv[1]), argv[2:]
     dirs = [d for d in argv if os.path.exists(os.path.join(d, "hardening.meta"))]
     if not dirs:
         sys.exit("no kernel of make hardening has a console")
-    logs = [os.path.join(d, "boot-test.log") for d in dirs]
-    when = max(os.path.getmtime(l) for l in logs if os.path.exists(l))
-    day = datetime.datetime.fromtimestamp(when, datetime.timezone.utc).strftime("%Y-%m-%d")
-    rel = re.search(r"^# kernel (\S+),", read(logs[0]), re.M)
-    accel = read(os.path.join(dirs[0], "boot-test.accel"), "tcg").strip().upper()
-    cpu = re.search(r"^model name\s*: (.*)$", read("/proc/cpuinfo"), re.M)
-    print(f"`make hardening` of {day}: kernel {rel.group(1) if rel else '?'} (the series on "
-          f"the pinned base), QEMU {accel}, 2 vCPUs, 2 NUMA nodes and a hot-plugged third; "
-          f"host: {os.cpu_count()} x {cpu.group(1) if cpu else '?'}. Storm seconds: the "
+    rows.update((r[0], r) for r in map(row, dirs))
+    rel = re.search(r"^# kernel (\S+),", read(os.path.join(dirs[0], "boot-test.log")), re.M)
+    print(f"`make hardening`: kernel {rel.group(1) if rel else '?'} (the series on "
+          "the pinned base) under QEMU, 2 vCPUs, 2 NUMA nodes and a hot-plugged third. "
+          "Run: the day the kernel's boot ended, the host's CPUs and QEMU's accelerator "
+          "(TCG: emulated, no KVM); a kernel that did not "
+          "run in the last `make hardening` keeps its row from the run before. Storm "
+          "seconds: the "
           "storm of the booted test, then the one under memory hotplug. Allocations: "
           "both storms, every context. Reports: lines of the console that boot.sh "
           "counts as a kernel report (any fails the kernel). Pages not back: free "
@@ -108,8 +144,8 @@ def main(argv):
     print()
     print("| " + " | ".join(HEAD) + " |")
     print("|" + "|".join("---" for _ in HEAD) + "|")
-    for d in dirs:
-        print("| " + " | ".join(row(d)) + " |")
+    for k in sorted(rows, key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k)):
+        print("| " + " | ".join(rows[k]) + " |")
 
 
 main(sys.argv[1:])

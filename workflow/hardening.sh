@@ -62,7 +62,8 @@ for t in "${targets[@]}"; do
 		echo "not ok hardening $t"; n_fail=$((n_fail + 1)) fail=1
 	fi
 done
-python3 "$W/hardening-table.py" "$BUILD"/hardening-*/ > "$BUILD/hardening-table.md" &&
+python3 "$W/hardening-table.py" --keep "$TOP/README.md" "$BUILD"/hardening-*/ \
+	> "$BUILD/hardening-table.md" &&
 	python3 "$W/put-table.py" "$TOP/README.md" reliability "$BUILD/hardening-table.md" --raw ||
 	{ log "no table written"; fail=1; }
 log "hardening: ${#targets[@]} kernels in $(( $(date +%s) - h_t0 )) s on $(nproc) CPUs"
