@@ -96,7 +96,7 @@ HEAD = ["kernel", "run (day, host, QEMU)", "boot options", "booted test pass/fai
         "OOM bursts", "kmemleak", "reports", "pages not back", "build/boot s"]
 
 
-ORDER = ["kasan", "kcsan", "init-on", "rt"]
+ORDER = ["kasan", "kcsan", "kcsan-strict", "init-on", "rt"]
 
 
 def kept(path):

@@ -8,6 +8,8 @@
 #   kasan    generic KASAN, debug_pagealloc=on, page_owner=on, kmemleak
 #            (scanned at the end), PROVE_LOCKING, DEBUG_VM
 #   kcsan    KCSAN with the interrupt watcher, PROVE_LOCKING
+#   kcsan-strict  the same in KCSAN's strict mode (plain writes are not
+#            taken as atomic, races reported whether the value changed)
 #   init-on  init_on_alloc=1 init_on_free=1
 #   rt       PREEMPT_RT, PROVE_LOCKING
 # Any report in a console fails its kernel (boot.sh). The storms run
@@ -26,13 +28,15 @@ h_t0=$(date +%s)
 "$W/deps.sh" || die "could not install the packages"
 "$W/apply.sh" >/dev/null || die "the series does not apply"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(kasan kcsan init-on rt)
+[ ${#targets[@]} -gt 0 ] || targets=(kasan kcsan kcsan-strict init-on rt)
 common=$W/x86_64-hardening.config
 fail=0 n_ok=0 n_fail=0
 for t in "${targets[@]}"; do
 	case $t in
 	kasan)	frags=("$common" "$W/x86_64-kasan.config") args="debug_pagealloc=on page_owner=on" ;;
 	kcsan)	frags=("$common" "$W/x86_64-kcsan.config") args="" ;;
+	kcsan-strict)
+		frags=("$common" "$W/x86_64-kcsan.config" "$W/x86_64-kcsan-strict.config") args="" ;;
 	init-on) frags=("$common") args="init_on_alloc=1 init_on_free=1" ;;
 	rt)	frags=("$W/x86_64-rt.config" "$common") args="" ;;
 	*)	die "unknown hardening kernel $t" ;;
