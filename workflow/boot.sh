@@ -83,7 +83,9 @@ tr -d '\r' < "$LOG" > "$LOG.txt" && mv "$LOG.txt" "$LOG"
 [ $qrc -eq 124 ] && log "QEMU timed out after ${TIMEOUT}s"
 
 body=$(sed -n '/^PAR-BEGIN/,/^PAR-END/p' "$LOG")
-splat_re='WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN|Call Trace'
+# A kernel report (workflow/reports.re, shared with kunit.sh and
+# rt-table.py; KASAN and KCSAN reports start with "BUG:"), or a call trace.
+splat_re="$(cat "$TOP/workflow/reports.re")|Call Trace"
 # The OOM section of the test run: the OOM killer's report has a call
 # trace (any other report there still counts).
 splat=$(sed '/PAR-OOM-BEGIN/,/PAR-OOM-END/{/Call Trace/d}' "$LOG" | grep -nE "$splat_re" || true)

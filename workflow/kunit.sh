@@ -68,7 +68,8 @@ tail -n 40 "$OUT/parsed.log"
 passed=$(grep -E '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -vc '# SKIP' || true)
 skipped=$(grep -E '^ +ok [0-9]+ par_test_' "$OUT/raw.log" | grep -c '# SKIP' || true)
 failed=$(grep -cE '^ +not ok [0-9]+ par_test_' "$OUT/raw.log" || true)
-splat=$(grep -nE 'WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN' "$OUT/raw.log" |
+# A kernel report (workflow/reports.re, boot.sh's list).
+splat=$(grep -nEf "$TOP/workflow/reports.re" "$OUT/raw.log" |
 	grep -v 'lockdep is turned off\|Lock dependency validator' || true)
 # Each failed case with its first failed expectation, for test.sh's summary.
 awk 'function flush() { if (cur != "") msg[cur] = m; cur = "" }

@@ -25,7 +25,7 @@ inputs() { # name
 	case $1 in
 	gates) echo workflow/gates.sh workflow/config-builds.sh workflow/kunit.sh \
 		workflow/build-x86.sh workflow/x86_64.config workflow/common.sh \
-		workflow/apply.sh ;;
+		workflow/apply.sh workflow/reports.re ;;
 	matrix) echo workflow/matrix.sh workflow/x86_64.config workflow/common.sh workflow/apply.sh ;;
 	*) die "unknown record $1" ;;
 	esac

@@ -3,11 +3,13 @@
 the PREEMPT_RT boot (par_mode=rt, build/rt/boot-rt.log): what the reserve,
 alloc_pages_nolock() and stock alloc_page(GFP_ATOMIC) gave a hard hrtimer,
 and the first report the kernel printed after the stock allocation."""
+import os
 import re
 import sys
 
-REPORT = re.compile(r"WARNING:|BUG:|possible recursive locking|"
-                    r"inconsistent lock state|sleeping function called")
+# A kernel report: boot.sh's list.
+REPORT = re.compile(open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                      "reports.re")).read().strip())
 
 
 def main(path):

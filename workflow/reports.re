@@ -1,0 +1,1 @@
+WARNING:|BUG:|Oops|Kernel panic|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|sleeping function called from invalid context|INFO: task .* blocked|DEBUG_LOCKS_WARN
