@@ -92,5 +92,5 @@ check)
 		{ echo "the record of make $name counts no passed or some failed checks"; exit 1; }
 	echo "make $name passed on $(sed -n 's/^date: //p' "$f") for $(about "$name") ($(sed -n 's/^passed: //p' "$f") checks)"
 	;;
-*)	echo "usage: record.sh key|write|check NAME ..." >&2; exit 2 ;;
+*)	echo "usage: record.sh key|part|write|check NAME ..." >&2; exit 2 ;;
 esac
