@@ -53,6 +53,9 @@
  *              no page handed to two owners at once, every __GFP_ZERO
  *              page zeroed, every __GFP_POISON page poisoned; then writes
  *              after free planted in __GFP_POISON pages, each found.
+ *   chunks     after the storm, every size at 0: no chunk descriptor left
+ *              but those of pages the reserve still holds (ready, pending,
+ *              handed out or quarantined), counted in its index.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -91,7 +94,7 @@ MODULE_IMPORT_NS("PAGE_ATOMIC_RESERVE_TEST");
 
 static char *test = "hardirq";
 module_param(test, charp, 0444);
-MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst, serve, bench or storm");
+MODULE_PARM_DESC(test, "hardirq, zero, poison, exclusive, hotplug, burst, serve, bench, storm or chunks");
 
 static unsigned int nr_pages = 64;
 module_param(nr_pages, uint, 0444);
@@ -1312,6 +1315,25 @@ out:
 	return ret;
 }
 
+/*
+ * chunks: a chunk descriptor lives while any of its pages is the reserve's.
+ * With the work flushed and the dead chunks reaped, each one left in the
+ * index must hold at least one page the reserve has.
+ */
+static int test_chunks(void)
+{
+	struct page_atomic_reserve_stats st;
+	unsigned long chunks, held;
+
+	page_atomic_reserve_flush();
+	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st);
+	chunks = page_atomic_reserve_nr_chunks();
+	held = st.level + st.pending + st.outstanding + st.quarantine;
+	pr_info("chunks: %lu descriptors in the index, %lu pages held (ready %lu, pending %lu, handed out %lu, quarantined %lu)\n",
+		chunks, held, st.level, st.pending, st.outstanding, st.quarantine);
+	return chunks <= held ? TEST_PASS : TEST_FAIL;
+}
+
 static int __init test_par_init(void)
 {
 	if (!nr_pages || nr_pages > 65536)
@@ -1332,6 +1354,8 @@ static int __init test_par_init(void)
 		return test_bench();
 	if (!strcmp(test, "storm"))
 		return test_storm();
+	if (!strcmp(test, "chunks"))
+		return test_chunks();
 	if (!strcmp(test, "serve")) {
 		struct page_atomic_reserve_stats st;
 

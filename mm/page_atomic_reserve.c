@@ -127,6 +127,10 @@ struct par_node {
 	raw_spinlock_t lock;		/* protects the lists and counts */
 	struct list_head pool;		/* ready pages, all zeroed */
 	struct list_head pending;	/* given back, not yet checked */
+	/*
+	 * Written under @lock with WRITE_ONCE(): sizing, stats and the choice
+	 * of a node to take a page from read it without @lock.
+	 */
 	unsigned long nr_pool;
 	unsigned long nr_pending;
 	atomic_long_t nr_quarantine;	/* pages kept out of use for good */
@@ -151,8 +155,8 @@ struct par_node {
  * irq_work queued by the first of them, which runs with the next tick.
  */
 struct par_pcp {
-	unsigned int count;
-	unsigned int nr_freed;
+	unsigned int count;	/* WRITE_ONCE(): par_cached() reads it */
+	unsigned int nr_freed;	/* WRITE_ONCE(), as @freed: par_freed_percpu() */
 	struct page *pages[PAR_PCP_MAX];
 	struct page *freed[PAR_FREE_BATCH];
 	struct irq_work flush;
@@ -357,13 +361,14 @@ static bool par_move_freed(struct par_pcp *pcp, struct par_node *pn)
 		struct page *page = pcp->freed[i];
 
 		if (page_to_nid(page) != pn->nid) {
-			pcp->freed[left++] = page;
+			WRITE_ONCE(pcp->freed[left], page);
+			left++;
 			continue;
 		}
 		list_add_tail(&page->lru, &pn->pending);
 		pn->nr_pending++;
 	}
-	pcp->nr_freed = left;
+	WRITE_ONCE(pcp->nr_freed, left);
 	return was_empty && pn->nr_pending;
 }
 
@@ -445,7 +450,7 @@ static struct page *par_pool_pop(struct par_node *pn)
 
 	if (page) {
 		list_del(&page->lru);
-		pn->nr_pool--;
+		WRITE_ONCE(pn->nr_pool, pn->nr_pool - 1);
 	}
 	return page;
 }
@@ -510,8 +515,10 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 	 * page_atomic_reserve_resize() already drained.
 	 */
 	batch = pn->target ? READ_ONCE(par_pcp_high) : 1;
-	while (pcp->count < batch && pn->nr_pool)
-		pcp->pages[pcp->count++] = par_pool_pop(pn);
+	while (pcp->count < batch && pn->nr_pool) {
+		pcp->pages[pcp->count] = par_pool_pop(pn);
+		WRITE_ONCE(pcp->count, pcp->count + 1);
+	}
 	kick = kick_pending || pn->nr_pool < pn->low;
 	raw_spin_unlock(&pn->lock);
 
@@ -581,7 +588,8 @@ struct page *page_atomic_reserve_alloc(gfp_t gfp, unsigned long ip)
 	nid = numa_mem_id();
 	for (;;) {
 		if (pcp->count || par_pcp_refill(pcp, nid)) {
-			page = pcp->pages[--pcp->count];
+			page = pcp->pages[pcp->count - 1];
+			WRITE_ONCE(pcp->count, pcp->count - 1);
 		} else {
 			page = par_take_remote(nid);
 			if (!page)
@@ -680,7 +688,7 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	struct par_pdesc *pd;
 	struct par_pcp *pcp;
 	struct par_node *pn;
-	unsigned int old;
+	unsigned int old, nr;
 	unsigned long flags;
 	const char *what = NULL;
 	gfp_t quality;
@@ -763,10 +771,12 @@ bool page_atomic_reserve_free(struct page *page, unsigned long ip)
 	 */
 	local_irq_save(flags);
 	pcp = this_cpu_ptr(&par_pcp);
-	pcp->freed[pcp->nr_freed++] = page;
-	if (pcp->nr_freed == PAR_FREE_BATCH)
+	nr = pcp->nr_freed;
+	WRITE_ONCE(pcp->freed[nr], page);
+	WRITE_ONCE(pcp->nr_freed, ++nr);
+	if (nr == PAR_FREE_BATCH)
 		par_flush_freed(pcp);
-	else if (pcp->nr_freed == 1)
+	else if (nr == 1)
 		irq_work_queue(&pcp->flush);
 	local_irq_restore(flags);
 	return true;
@@ -842,12 +852,13 @@ static void par_drain_pcp(struct par_pcp *pcp)
 {
 	par_flush_freed(pcp);
 	while (pcp->count) {
-		struct page *page = pcp->pages[--pcp->count];
+		struct page *page = pcp->pages[pcp->count - 1];
 		struct par_node *pn = par_nodes[page_to_nid(page)];
 
+		WRITE_ONCE(pcp->count, pcp->count - 1);
 		raw_spin_lock(&pn->lock);
 		list_add(&page->lru, &pn->pool);
-		pn->nr_pool++;
+		WRITE_ONCE(pn->nr_pool, pn->nr_pool + 1);
 		raw_spin_unlock(&pn->lock);
 	}
 }
@@ -987,7 +998,7 @@ static unsigned long par_process_pending(struct par_node *pn)
 
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_splice(&ready, &pn->pool);
-	pn->nr_pool += nr;
+	WRITE_ONCE(pn->nr_pool, pn->nr_pool + nr);
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	return zeroed;
 }
@@ -1089,7 +1100,7 @@ static int par_add_chunk(struct par_node *pn)
 		par_hide(pfn_to_page(pfn + i));
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_splice_tail(&ready, &pn->pool);
-	pn->nr_pool += PAR_CHUNK_PAGES;
+	WRITE_ONCE(pn->nr_pool, pn->nr_pool + PAR_CHUNK_PAGES);
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	par_count_add(pn, PAR_STAT_REFILLED, PAR_CHUNK_PAGES);
 	par_count_add(pn, PAR_STAT_ZEROED, PAR_CHUNK_PAGES);
@@ -1448,6 +1459,7 @@ unsigned long page_atomic_reserve_nr_chunks(void)
 	rcu_read_unlock();
 	return nr;
 }
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_nr_chunks, "PAGE_ATOMIC_RESERVE_TEST");
 
 /*
  * Test support: a number that changes whenever a node's refill work starts,

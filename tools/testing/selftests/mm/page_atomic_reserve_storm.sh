@@ -10,11 +10,12 @@
 # script checks that with every size back at 0 the reserve holds nothing
 # and that its books balance: every page it took from the page allocator
 # was given back, left it counted, or is held (the planted writes send
-# some to quarantine); and, more coarsely, that the free pages are back to
-# within 1024 pages (4 MiB with 4 KiB pages) of what they were before it
-# was sized, quarantined pages aside: the rest of the kernel moves them
-# too, by up to 699 pages in the debug kernels it ran in. Needs root and
-# the test module.
+# some to quarantine); that no chunk descriptor is left but those of pages
+# it still holds (test=chunks counts them in its index); and, more
+# coarsely, that the free pages are back to within 1024 pages (4 MiB with
+# 4 KiB pages) of what they were before it was sized, quarantined pages
+# aside: the rest of the kernel moves them too, by up to 699 pages in the
+# debug kernels it ran in. Needs root and the test module.
 #
 #   page_atomic_reserve_storm.sh [-t SECONDS] [-r SEED]
 #
@@ -175,15 +176,22 @@ echo "# controls: $resizes resizes, $tunes pcp_high or low_percent writes," \
 	"CPU 1 offline $offlines times"
 dmesg | sed -n "/$marker/,\$p" | sed -n 's/.*test_page_atomic_reserve: storm: /# /p'
 # The module passes by refusing to stay loaded with EAGAIN.
-case $err in
-*"temporarily unavailable"*) rc=0 ;;
-*) rc=1; echo "# insmod: $err" ;;
-esac
+passed() { # insmod's output
+	case $1 in
+	*"temporarily unavailable"*) return 0 ;;
+	esac
+	echo "# insmod: $1"
+	return 1
+}
 desc="storm: one owner per page, zeroed and poisoned as asked, planted writes found"
-check "$desc" [ $rc -eq 0 ]
+check "$desc" passed "$err"
 
 set_sizes 0
 check "every size 0 after the storm: nothing ready, nothing pending" empty
+err=$(insmod "$mod" test=chunks 2>&1)
+dmesg | sed -n "/$marker/,\$p" |
+	sed -n 's/.*test_page_atomic_reserve: chunks: /# chunk descriptors: /p'
+check "no chunk descriptor left but those of pages the reserve holds" passed "$err"
 books1=$(books)
 free1=$(free_pages)
 quar=$(( $(rstat quarantine) - quar0 ))
