@@ -24,6 +24,7 @@ FUZZ = re.compile(r"; (\d+) writes from two writers \(.*?\), (\d+) with another 
                   r"result, (\d+) values changed", re.M)
 BLOCKS = re.compile(r"^# \d+ rounds over \d+ movable blocks: (\d+) offlined", re.M)
 NOTBACK = re.compile(r"^# free pages: .*: (-?\d+) pages not back", re.M)
+CHUNKS = re.compile(r"^# chunk descriptors: (\d+) descriptors in the index, (\d+) pages held", re.M)
 OOM = re.compile(r"^# hog exit \d+; (\d+) hardirq bursts of 64 while it ran: "
                  r"(\d+) pages, (\d+) failed", re.M)
 LEAKS = re.compile(r"^# kmemleak: (\d+) unreferenced objects", re.M)
@@ -62,6 +63,8 @@ def row(d):
     md = meta(d)
     counts = read(os.path.join(d, "boot-test.counts"), "? ? ?").split()
     reports = [l for l in read(os.path.join(d, "boot-test.reports")).splitlines() if l]
+    # kcsan-strict: the KCSAN reports with no function of the series.
+    outside = [l for l in read(os.path.join(d, "boot-test.outside")).splitlines() if l]
     k = kunit(log)
     storms = STORM.findall(log)
     ctl = CONTROLS.search(log)
@@ -84,16 +87,19 @@ def row(d):
         g(BLOCKS.search(log)),
         f"{g(oom)}, {g(oom, 3)} failed",
         g(leaks) if leaks else "-",
-        str(len(reports)),
+        str(len(reports)) + (f" (+{len(outside)} outside)" if outside else ""),
         g(NOTBACK.search(log)),
+        "/".join(CHUNKS.search(log).groups()) if CHUNKS.search(log) else "?",
         f"{md.get('build_s', '?')}/{md.get('boot_s', '?')}",
     ]
 
 
+CHUNKS_HEAD = "chunks left/pages held"
 HEAD = ["kernel", "run (day, host, QEMU)", "boot options", "booted test pass/fail/skip", "KUnit pass/fail/skip",
         "storm s", "allocations", "CPU 1 offline", "resizes",
         "fuzzed writes (other result/changed)", "blocks offlined",
-        "OOM bursts", "kmemleak", "reports", "pages not back", "build/boot s"]
+        "OOM bursts", "kmemleak", "reports", "pages not back", CHUNKS_HEAD,
+        "build/boot s"]
 
 
 ORDER = ["kasan", "kcsan", "kcsan-strict", "init-on", "rt"]
@@ -106,8 +112,11 @@ def kept(path):
     rows = {}
     for line in (m.group(1) if m else "").splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if not line.startswith("| ") or cells == HEAD:
+        if not line.startswith("| ") or cells in (HEAD, [h for h in HEAD if h != CHUNKS_HEAD]):
             continue
+        if len(cells) == len(HEAD) - 1:
+            # A row from before the storm counted chunk descriptors.
+            cells.insert(HEAD.index(CHUNKS_HEAD), "-")
         if len(cells) != len(HEAD):
             sys.exit(f"{path}: a row of the Reliability table has {len(cells)} cells, "
                      f"not {len(HEAD)}: {line}")
@@ -138,9 +147,14 @@ def main(argv):
           "seconds: the "
           "storm of the booted test, then the one under memory hotplug. Allocations: "
           "both storms, every context. Reports: lines of the console that boot.sh "
-          "counts as a kernel report (any fails the kernel). Pages not back: free "
+          "counts as a kernel report (any fails the kernel); in kcsan-strict the KCSAN "
+          "reports with no function of the series in their stacks or title are taken out "
+          "first and counted as outside. Pages not back: free "
           "pages after the storm at size 0, against before the reserve was sized, "
-          "less the pages the storm quarantined.")
+          "less the pages the storm quarantined. Chunks left/pages held: after the storm at "
+          "size 0, the chunk descriptors left in the reserve's index (test=chunks) and the "
+          "pages it still holds, handed out or quarantined; each descriptor left must hold "
+          "one of them (\"-\": a row from before the storm counted them).")
     print()
     print("| " + " | ".join(HEAD) + " |")
     print("|" + "|".join("---" for _ in HEAD) + "|")

@@ -100,6 +100,24 @@ if [ -n "$p7" ] && [ -n "$p1" ]; then
 	result "the matrix key leaves out changelogs and selftests, not kernel code" $?
 fi
 rm -rf "$rtmp"
+# kcsan-strict's filter (make hardening): a KCSAN report with a function
+# of the series in it stays in the console, one without is taken out.
+ktmp=$(mktemp -d)
+printf 'par_cached\n' > "$ktmp/syms"
+rule='[    1.000000] =================================================================='
+{
+	echo "$rule"; echo '[    1.000001] BUG: KCSAN: data-race in mark_lock / foo'
+	echo '[    1.000002]  par_cached+0x91/0xd4'; echo "$rule"
+	echo 'ok 1 between the reports'
+	echo "$rule"; echo '[    2.000001] BUG: KCSAN: data-race in bad_range / set_nlink'
+	echo '[    2.000002]  set_nlink+0x31/0x7a'; echo "$rule"
+} > "$ktmp/log"
+python3 "$W/kcsan-filter.py" "$ktmp/syms" "$ktmp/outside" < "$ktmp/log" > "$ktmp/out" &&
+	[ "$(grep -c 'BUG: KCSAN' "$ktmp/out")" = 1 ] && grep -q 'par_cached+' "$ktmp/out" &&
+	grep -q '^ok 1 between' "$ktmp/out" &&
+	[ "$(cat "$ktmp/outside")" = "BUG: KCSAN: data-race in bad_range / set_nlink" ]
+result "kcsan-strict's filter keeps a KCSAN report of the series, takes out another" $?
+rm -rf "$ktmp"
 # checkpatch --strict on every patch again: it costs seconds.
 out=$("$W/checkpatch.sh"); echo "$out" | grep -E '^(ok|not ok) '
 lines "$out" "checkpatch"
