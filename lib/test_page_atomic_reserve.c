@@ -54,8 +54,9 @@
  *              page zeroed, every __GFP_POISON page poisoned; then writes
  *              after free planted in __GFP_POISON pages, each found.
  *   chunks     after the storm, every size at 0: no chunk descriptor left
- *              but those of pages the reserve still holds (ready, pending,
- *              handed out or quarantined), counted in its index.
+ *              without a page of the reserve's, and the descriptors' live
+ *              counts add up to the pages it holds (ready, pending, handed
+ *              out or quarantined).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -1316,22 +1317,34 @@ out:
 }
 
 /*
- * chunks: a chunk descriptor lives while any of its pages is the reserve's.
- * With the work flushed and the dead chunks reaped, each one left in the
- * index must hold at least one page the reserve has.
+ * chunks: a chunk descriptor lives while any of its pages is the reserve's;
+ * its live count says how many are. With the work flushed and the dead
+ * chunks reaped, no descriptor left in the index may have none, and their
+ * live counts must add up to the pages the reserve holds: ready, pending,
+ * handed out and quarantined, each counted once. A page given back
+ * meanwhile (a consumer of the reserve's pages frees whenever it wants)
+ * moves the counts between two readings: read again until two agree.
  */
 static int test_chunks(void)
 {
-	struct page_atomic_reserve_stats st;
-	unsigned long chunks, held;
+	struct page_atomic_reserve_stats st, again;
+	unsigned long chunks, pages, empty, held;
+	int tries = 0;
 
-	page_atomic_reserve_flush();
-	page_atomic_reserve_get_stats(NUMA_NO_NODE, &st);
-	chunks = page_atomic_reserve_nr_chunks();
+	do {
+		page_atomic_reserve_flush();
+		page_atomic_reserve_get_stats(NUMA_NO_NODE, &st);
+		chunks = page_atomic_reserve_nr_chunks();
+		pages = page_atomic_reserve_chunk_pages(&empty);
+		page_atomic_reserve_get_stats(NUMA_NO_NODE, &again);
+	} while ((again.level != st.level || again.pending != st.pending ||
+		  again.outstanding != st.outstanding ||
+		  again.quarantine != st.quarantine) && ++tries < 10);
 	held = st.level + st.pending + st.outstanding + st.quarantine;
-	pr_info("chunks: %lu descriptors in the index, %lu pages held (ready %lu, pending %lu, handed out %lu, quarantined %lu)\n",
-		chunks, held, st.level, st.pending, st.outstanding, st.quarantine);
-	return chunks <= held ? TEST_PASS : TEST_FAIL;
+	pr_info("chunks: %lu descriptors in the index, %lu of their pages live, %lu with none; %lu pages held (ready %lu, pending %lu, handed out %lu, quarantined %lu)\n",
+		chunks, pages, empty, held, st.level, st.pending, st.outstanding,
+		st.quarantine);
+	return !empty && pages == held ? TEST_PASS : TEST_FAIL;
 }
 
 static int __init test_par_init(void)

@@ -128,8 +128,8 @@ struct par_node {
 	struct list_head pool;		/* ready pages, all zeroed */
 	struct list_head pending;	/* given back, not yet checked */
 	/*
-	 * Written under @lock with WRITE_ONCE(): sizing, stats and the choice
-	 * of a node to take a page from read it without @lock.
+	 * @nr_pool is written under @lock with WRITE_ONCE(): par_level() and
+	 * par_take_remote() read it without @lock.
 	 */
 	unsigned long nr_pool;
 	unsigned long nr_pending;
@@ -286,7 +286,10 @@ static inline struct par_pdesc *par_pdesc_of(struct par_chunk *chunk,
 	return &chunk->pd[page_to_pfn(page) & (PAR_CHUNK_PAGES - 1)];
 }
 
-/* Given back pages of @nid still collected per CPU. Racy; for stats. */
+/*
+ * Given back pages of @nid still collected per CPU. Racy, for stats: a slot
+ * may be read before the count that covers it, or after its page moved on.
+ */
 static unsigned long par_freed_percpu(int nid)
 {
 	unsigned long sum = 0;
@@ -1460,6 +1463,31 @@ unsigned long page_atomic_reserve_nr_chunks(void)
 	return nr;
 }
 EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_nr_chunks, "PAGE_ATOMIC_RESERVE_TEST");
+
+/*
+ * Test support: the pages of the chunks in the index that are still the
+ * reserve's (ready, pending, handed out or quarantined), from the chunks'
+ * live counts; @empty: the chunks in the index with none, dead and not
+ * yet reaped.
+ */
+unsigned long page_atomic_reserve_chunk_pages(unsigned long *empty)
+{
+	struct par_chunk *chunk;
+	unsigned long idx, pages = 0;
+
+	*empty = 0;
+	rcu_read_lock();
+	xa_for_each(&par_chunks, idx, chunk) {
+		int live = atomic_read(&chunk->live);
+
+		pages += live;
+		if (!live)
+			(*empty)++;
+	}
+	rcu_read_unlock();
+	return pages;
+}
+EXPORT_SYMBOL_NS_GPL(page_atomic_reserve_chunk_pages, "PAGE_ATOMIC_RESERVE_TEST");
 
 /*
  * Test support: a number that changes whenever a node's refill work starts,

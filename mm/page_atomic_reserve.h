@@ -126,6 +126,7 @@ enum par_page_state {
 enum par_page_state page_atomic_reserve_page_state(struct page *page);
 unsigned long page_atomic_reserve_chunk_pfn(struct page *page);
 unsigned long page_atomic_reserve_nr_chunks(void);
+unsigned long page_atomic_reserve_chunk_pages(unsigned long *empty);
 unsigned long page_atomic_reserve_owner(struct page *page);
 void page_atomic_reserve_pause_refill(bool pause);
 void page_atomic_reserve_hold_pending(bool hold);

@@ -24,7 +24,8 @@ FUZZ = re.compile(r"; (\d+) writes from two writers \(.*?\), (\d+) with another 
                   r"result, (\d+) values changed", re.M)
 BLOCKS = re.compile(r"^# \d+ rounds over \d+ movable blocks: (\d+) offlined", re.M)
 NOTBACK = re.compile(r"^# free pages: .*: (-?\d+) pages not back", re.M)
-CHUNKS = re.compile(r"^# chunk descriptors: (\d+) descriptors in the index, (\d+) pages held", re.M)
+CHUNKS = re.compile(r"^# chunks: (\d+) descriptors in the index, (\d+) of their pages live, "
+                    r"(\d+) with none; (\d+) pages held", re.M)
 OOM = re.compile(r"^# hog exit \d+; (\d+) hardirq bursts of 64 while it ran: "
                  r"(\d+) pages, (\d+) failed", re.M)
 LEAKS = re.compile(r"^# kmemleak: (\d+) unreferenced objects", re.M)
@@ -94,7 +95,7 @@ def row(d):
     ]
 
 
-CHUNKS_HEAD = "chunks left/pages held"
+CHUNKS_HEAD = "chunks left/live pages/empty/pages held"
 HEAD = ["kernel", "run (day, host, QEMU)", "boot options", "booted test pass/fail/skip", "KUnit pass/fail/skip",
         "storm s", "allocations", "CPU 1 offline", "resizes",
         "fuzzed writes (other result/changed)", "blocks offlined",
@@ -151,10 +152,11 @@ def main(argv):
           "reports with no function of the series in their stacks or title are taken out "
           "first and counted as outside. Pages not back: free "
           "pages after the storm at size 0, against before the reserve was sized, "
-          "less the pages the storm quarantined. Chunks left/pages held: after the storm at "
-          "size 0, the chunk descriptors left in the reserve's index (test=chunks) and the "
-          "pages it still holds, handed out or quarantined; each descriptor left must hold "
-          "one of them (\"-\": a row from before the storm counted them).")
+          "less the pages the storm quarantined. Chunks: after the storm at size 0 (test=chunks), the chunk "
+          "descriptors left in the reserve's index, the pages their live counts name, those "
+          "with none, and the pages the reserve holds (handed out or quarantined); no "
+          "descriptor may be empty and the live pages must be the pages held (\"-\": a row "
+          "from before the storm counted them).")
     print()
     print("| " + " | ".join(HEAD) + " |")
     print("|" + "|".join("---" for _ in HEAD) + "|")

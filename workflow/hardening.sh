@@ -55,10 +55,8 @@ for t in "${targets[@]}"; do
 	syms=""
 	if [ "$t" = kcsan-strict ]; then
 		syms=$V/series.syms
-		git -C "$KSRC" diff --name-only --diff-filter=A base HEAD -- '*.c' |
-			sed "s|^|$V/x86_64/|; s|\.c\$|.o|" | while read -r o; do
-				[ ! -f "$o" ] || nm --defined-only "$o"
-			done | awk '$2 ~ /^[tT]$/ { print $3 }' | sort -u > "$syms"
+		python3 "$W/kcsan-filter.py" --syms "$KSRC" "$V/x86_64" > "$syms" ||
+			die "could not list the series' functions"
 		[ -s "$syms" ] || die "no function of the series in the kcsan-strict build"
 	fi
 	log "== hardening $t: boot ($args)"
