@@ -5,7 +5,7 @@ W := workflow
 .PHONY: all test deps fetch apply apply-to export check-sync checkpatch kunit \
 	kunit-x86 build-x86 boot-test demo report send-prep gates \
 	config-builds negative-check htmldocs clean bench bench-zero evidence \
-	verify record-check matrix hardening
+	verify record-check matrix hardening breakdown
 
 # The main job: fetch the pinned kernel, apply the series, build an x86_64
 # kernel, boot it under QEMU and show the reserve working.
@@ -50,6 +50,11 @@ report:
 # Latency benchmark in hardirq context on UML (build/bench.txt).
 bench:
 	@bash $(W)/bench.sh
+# Where a pair's time goes: the bench kernel, one case per boot, profiled
+# by the host's perf (build/breakdown.txt and README's breakdown table).
+#   make breakdown [BREAKDOWN_CASES="stock reserve"] [BREAKDOWN_RUNS=3]
+breakdown:
+	@bash $(W)/breakdown.sh
 # Stock GFP_ATOMIC with the series (reserve 0) and without (build/bench-zero.txt).
 bench-zero:
 	@bash $(W)/bench-zero.sh
