@@ -17,6 +17,10 @@
 #                      make bench; UML's bench kernel has HZ=100 and no
 #                      high-resolution timers: they come a tick or two apart)
 #   BREAKDOWN_FREQ     perf's sampling frequency, Hz (default 50000)
+#   BREAKDOWN_TAG      profile the tree build/linux has checked out into
+#                      $BUILD/bench-prof-TAG and $BUILD/breakdown-TAG, and
+#                      leave README alone (a change measured against the
+#                      series; build/linux stays as it is)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 CASES=${BREAKDOWN_CASES:-stock reserve reserve_zero}
@@ -24,7 +28,8 @@ RUNS=${BREAKDOWN_RUNS:-3}
 SAMPLES=${BREAKDOWN_SAMPLES:-3000}
 GAP=${BREAKDOWN_GAP_US:-1000}
 FREQ=${BREAKDOWN_FREQ:-50000}
-OUT=$BUILD/breakdown
+TAG=${BREAKDOWN_TAG:+-$BREAKDOWN_TAG}
+OUT=$BUILD/breakdown$TAG
 "$TOP/workflow/deps.sh" linux-perf
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -32,7 +37,7 @@ mkdir -p "$OUT"
 # the reserve's and the module's static functions called from one place
 # stay functions of their own, so that they show as parts.
 noinline=-fno-inline-functions-called-once
-export BENCH_DIR=$BUILD/bench-prof BENCH_RUNS=1 BENCH_SAMPLES=$SAMPLES BENCH_GAP_US=$GAP
+export BENCH_DIR=$BUILD/bench-prof$TAG BENCH_RUNS=1 BENCH_SAMPLES=$SAMPLES BENCH_GAP_US=$GAP
 export BENCH_KCONFIG="CONFIG_DEBUG_KERNEL=y CONFIG_FRAME_POINTER=y"
 export BENCH_MAKE="CFLAGS_page_atomic_reserve.o=$noinline CFLAGS_test_page_atomic_reserve.o=$noinline"
 for r in $(seq 1 "$RUNS"); do
@@ -59,9 +64,10 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 	echo "$(cat "$BENCH_DIR/include/config/kernel.release") on UML (no QEMU, no KVM), host $(nproc) x"
 	echo "$cpu, profiled by the host's perf (cpu-clock, $FREQ Hz,"
 	echo "frame-pointer call chains); UML ncpus=2 seccomp=on mem=1G"
-	echo "atomic_reserve=1024, $SAMPLES samples of 64 pairs per CPU, $GAP us apart."
+	echo "atomic_reserve=1024, $SAMPLES samples of 64 pairs per CPU, gap_us=$GAP"
+	echo "(HZ=100, no high-resolution timers: a tick or two apart)."
 	python3 "$TOP/workflow/breakdown-table.py" "$OUT" $CASES
-} > "$BUILD/breakdown.txt"
-cat "$BUILD/breakdown.txt"
-python3 "$TOP/workflow/put-table.py" "$TOP/README.md" breakdown "$BUILD/breakdown.txt"
-log "breakdown: $BUILD/breakdown.txt, and README.md"
+} > "$BUILD/breakdown$TAG.txt"
+cat "$BUILD/breakdown$TAG.txt"
+[ -n "$TAG" ] || python3 "$TOP/workflow/put-table.py" "$TOP/README.md" breakdown "$BUILD/breakdown.txt"
+log "breakdown: $BUILD/breakdown$TAG.txt${TAG:-, and README.md}"
