@@ -5,7 +5,8 @@
 
 DIR/CASE-N/ holds boot N of CASE: raw.log (the kernel's console, with the
 module's "bench: case=..." lines) and script.gz (perf script -F
-comm,period,ip,sym of the boot, call chains leaf first). Only the samples
+comm,period,ip,sym,symoff of the boot, call chains leaf first); DIR's
+disasm.txt (objdump -d of the functions in HOT) names the instructions. Only the samples
 whose chain passes through bench_sample(), the module's timed loop, count,
 less those under the calls it makes outside its timing
 (page_atomic_reserve_work_seq() and page_atomic_reserve_page_state()).
@@ -17,7 +18,7 @@ CPU time per pair is too high, but that cost is spread over the
 functions in proportion to their time, and the shares hold. The ns
 column is the median share over the boots times the median over the
 boots of the bench's own clock median of the same boots: the typical
-pair's time, split by the loop's average shares. The tree shows every
+pair's time, split by the loop's shares (which are of the mean pair). The tree shows every
 function with at least 2 % of the loop in some boot, to four levels
 below the loop.
 """
@@ -78,7 +79,8 @@ def samples(path):
 
 
 def boot(d):
-    """Return (pairs, median_ns, p99_ns, {path: ns}, samples in the loop)."""
+    """Return (pairs, median_ns, p99_ns, {path: percent of the loop},
+    samples in the loop, {(function, offset): samples} of HOT's leaves)."""
     pairs = med = p99 = None
     for line in open(f"{d}/raw.log", errors="replace"):
         m = re.search(r"bench: case=\S+ cpus=\S+ samples=\d+ pairs=(\d+) .*"

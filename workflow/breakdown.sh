@@ -7,8 +7,8 @@
 # call chains). UML runs kernel code as a host process, so the host's
 # profiler sees the kernel's functions. workflow/breakdown-table.py keeps
 # the samples taken inside the module's timed loop (bench_sample) and
-# divides each function's CPU time by the pairs the boot timed: ns per
-# pair, per function, inclusive of what it calls. Writes
+# gives each function's share of the loop's CPU time, inclusive of what
+# it calls, and that share of the bench's own clock median in ns. Writes
 # $BUILD/breakdown.txt and README's breakdown table.
 #   BREAKDOWN_CASES    cases (default: stock reserve reserve_zero)
 #   BREAKDOWN_RUNS     boots per case (default 3), cases alternating
@@ -56,7 +56,7 @@ for r in $(seq 1 "$RUNS"); do
 done
 # The reserve's own code, by instruction (breakdown-table.py's HOT).
 for f in page_atomic_reserve_alloc page_atomic_reserve_free page_atomic_reserve_page_freed; do
-	objdump -d --no-show-raw-insn --disassemble="$f" "$BENCH_DIR/linux" | grep -E '^ *[0-9a-f]+( <|:)'
+	objdump -d --no-show-raw-insn --disassemble="$f" "$BENCH_DIR/linux" | grep -E '^ *[0-9a-f]+( <|:)' || true
 done > "$OUT/disasm.txt"
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 {
@@ -64,7 +64,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p)
 	echo "$(cat "$BENCH_DIR/include/config/kernel.release") on UML (no QEMU, no KVM), host $(nproc) x"
 	echo "$cpu, profiled by the host's perf (cpu-clock, $FREQ Hz,"
 	echo "frame-pointer call chains); UML ncpus=2 seccomp=on mem=1G"
-	echo "atomic_reserve=1024, $SAMPLES samples of 64 pairs per CPU, gap_us=$GAP"
+	echo "atomic_reserve=${BENCH_RESERVE:-1024}, $SAMPLES samples of ${BENCH_CHAIN:-64} pairs per CPU, gap_us=$GAP"
 	echo "(HZ=100, no high-resolution timers: a tick or two apart)."
 	python3 "$TOP/workflow/breakdown-table.py" "$OUT" $CASES
 } > "$BUILD/breakdown$TAG.txt"

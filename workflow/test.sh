@@ -118,10 +118,10 @@ python3 "$W/kcsan-filter.py" "$ktmp/syms" "$ktmp/outside" < "$ktmp/log" > "$ktmp
 	[ "$(cat "$ktmp/outside")" = "BUG: KCSAN: data-race in bad_range / set_nlink" ]
 result "kcsan-strict's filter keeps a KCSAN report of the series, takes out another" $?
 rm -rf "$ktmp"
-# make breakdown's table: on a made-up profile, a function's ns per pair
-# is the CPU time of the samples in the timed loop with it in their chain,
-# over the pairs; samples outside the loop or under its untimed calls do
-# not count.
+# make breakdown's table: on a made-up profile, a function's share is
+# the CPU time of the samples in the timed loop with it in their chain,
+# over the loop's; samples outside the loop or under its untimed calls do
+# not count; the ns column is the share of the boot's clock median.
 btmp=$(mktemp -d)
 mkdir -p "$btmp/reserve-1"
 echo 'bench: case=reserve cpus=0-1 samples=10 pairs=1000 failed=0 fallback=0 median_ns=64 p99_ns=128 max_ns=256' \
@@ -135,10 +135,10 @@ frame() { printf '\t%16x %s+0x%x (/x/linux)\n' 1 "$1" "$2"; }
 	echo 'linux  70000 '; frame do_idle 2; echo
 } | gzip > "$btmp/reserve-1/script.gz"
 bout=$(python3 "$W/breakdown-table.py" "$btmp" reserve)
-echo "$bout" | grep -Eq '^ +bench_sample +50\.0$' &&
-	echo "$bout" | grep -Eq '^ +page_atomic_reserve_free +50\.0$' &&
-	echo "$bout" | grep -Eq '^ +xa_load +30\.0$' &&
-	echo "$bout" | grep -Eq '^  clock median ns/pair: +64$' &&
+echo "$bout" | grep -Eq '^ +bench_sample +100\.0 +64\.0$' &&
+	echo "$bout" | grep -Eq '^ +page_atomic_reserve_free +100\.0 +64\.0$' &&
+	echo "$bout" | grep -Eq '^ +xa_load +60\.0 +38\.4$' &&
+	echo "$bout" | grep -Eq '^  clock median, ns per pair +64$' &&
 	echo "$bout" | grep -Eq '^ +100%  \+0xc after '
 result "make breakdown's table sums a function's time in the timed loop only" $?
 rm -rf "$btmp"
