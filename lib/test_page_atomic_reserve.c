@@ -908,8 +908,16 @@ static void bench_shuffle(struct bench *b)
 
 	for (k = 0; k < NR_BENCH; k++)
 		b->order[k] = k;
-	for (k = NR_BENCH - 1; k > 0; k--)
-		swap(b->order[k], b->order[get_random_u32_below(k + 1)]);
+	/*
+	 * One draw per step: swap() evaluates its second argument twice, and
+	 * a draw inside it read one slot and wrote another, so that some
+	 * cases ran twice in an interrupt and others not at all.
+	 */
+	for (k = NR_BENCH - 1; k > 0; k--) {
+		unsigned int r = get_random_u32_below(k + 1);
+
+		swap(b->order[k], b->order[r]);
+	}
 }
 
 static int cmp_u32(const void *a, const void *b)

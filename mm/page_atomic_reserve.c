@@ -123,9 +123,33 @@ struct par_map {
 	unsigned long bits[];
 };
 
+/*
+ * A block of a node's pool: one page of ready page pointers. Blocks are
+ * linked in and out whole and never move, so that nothing is copied under
+ * the node's raw lock when the pool grows.
+ */
+#define PAR_BLOCK_PAGES	((PAGE_SIZE - sizeof(struct list_head)) / \
+			 sizeof(struct page *))
+
+struct par_block {
+	struct list_head list;
+	struct page *pages[PAR_BLOCK_PAGES];
+};
+
 struct par_node {
 	raw_spinlock_t lock;		/* protects the lists and counts */
-	struct list_head pool;		/* ready pages, all zeroed */
+	/*
+	 * Ready pages, all zeroed: a stack of page pointers in @blocks, so
+	 * that moving pages to a per-CPU cache touches no struct page. @top
+	 * is the block of slot @nr_pool, the next free one. The blocks have
+	 * room for every page of the node's chunks (@nr_live), ready or not:
+	 * par_grow_pool() adds blocks under @mutex before a chunk is added,
+	 * so that a page never finds the stack full.
+	 */
+	struct list_head blocks;
+	struct par_block *top;
+	unsigned long nr_blocks;	/* written under @mutex and @lock */
+	atomic_long_t nr_live;		/* pages of the node's chunks */
 	struct list_head pending;	/* given back, not yet checked */
 	/*
 	 * @nr_pool is written under @lock with WRITE_ONCE(): par_level() and
@@ -445,17 +469,53 @@ static void par_show(struct page *page, gfp_t gfp)
 	set_page_owner(page, 0, gfp);
 }
 
-/* Take the first ready page of the pool. Called with pn->lock held. */
+/*
+ * Move up to @n ready pages from the top of the pool of @pn to @dst, the
+ * most recently added last. Called with pn->lock held.
+ * Return: the number of pages moved.
+ */
+static unsigned int par_pool_take(struct par_node *pn, struct page **dst,
+				  unsigned int n)
+{
+	unsigned int done = 0, slot, k;
+
+	n = min_t(unsigned long, n, pn->nr_pool);
+	while (done < n) {
+		slot = pn->nr_pool % PAR_BLOCK_PAGES;
+		if (!slot) {
+			pn->top = list_prev_entry(pn->top, list);
+			slot = PAR_BLOCK_PAGES;
+		}
+		k = min(n - done, slot);
+		memcpy(&dst[done], &pn->top->pages[slot - k], k * sizeof(*dst));
+		WRITE_ONCE(pn->nr_pool, pn->nr_pool - k);
+		done += k;
+	}
+	return n;
+}
+
+/* Take the top ready page of the pool. Called with pn->lock held. */
 static struct page *par_pool_pop(struct par_node *pn)
 {
-	struct page *page = list_first_entry_or_null(&pn->pool, struct page,
-						     lru);
+	struct page *page;
 
-	if (page) {
-		list_del(&page->lru);
-		WRITE_ONCE(pn->nr_pool, pn->nr_pool - 1);
+	return par_pool_take(pn, &page, 1) ? page : NULL;
+}
+
+/*
+ * Put a ready page on the pool. Called with pn->lock held. The page is one
+ * of the node's chunks', and par_grow_pool() keeps room for all of them.
+ */
+static void par_pool_push(struct par_node *pn, struct page *page)
+{
+	unsigned long slot = pn->nr_pool % PAR_BLOCK_PAGES;
+
+	pn->top->pages[slot] = page;
+	WRITE_ONCE(pn->nr_pool, pn->nr_pool + 1);
+	if (slot == PAR_BLOCK_PAGES - 1) {
+		VM_WARN_ON_ONCE(list_is_last(&pn->top->list, &pn->blocks));
+		pn->top = list_next_entry(pn->top, list);
 	}
-	return page;
 }
 
 /*
@@ -518,10 +578,10 @@ static bool par_pcp_refill(struct par_pcp *pcp, int nid)
 	 * page_atomic_reserve_resize() already drained.
 	 */
 	batch = pn->target ? READ_ONCE(par_pcp_high) : 1;
-	while (pcp->count < batch && pn->nr_pool) {
-		pcp->pages[pcp->count] = par_pool_pop(pn);
-		WRITE_ONCE(pcp->count, pcp->count + 1);
-	}
+	if (pcp->count < batch)
+		WRITE_ONCE(pcp->count, pcp->count +
+			   par_pool_take(pn, &pcp->pages[pcp->count],
+					 batch - pcp->count));
 	kick = kick_pending || pn->nr_pool < pn->low;
 	raw_spin_unlock(&pn->lock);
 
@@ -668,6 +728,7 @@ static void par_mark(struct par_node *pn, struct par_pdesc *pd,
 /* Called when a page left the reserve for good. */
 static void par_chunk_put(struct par_chunk *chunk)
 {
+	atomic_long_dec(&par_nodes[chunk->nid]->nr_live);
 	if (atomic_dec_and_test(&chunk->live)) {
 		llist_add(&chunk->dead, &par_dead_chunks);
 		/* Any context, NMI (free_pages_nolock()) included. */
@@ -860,8 +921,7 @@ static void par_drain_pcp(struct par_pcp *pcp)
 
 		WRITE_ONCE(pcp->count, pcp->count - 1);
 		raw_spin_lock(&pn->lock);
-		list_add(&page->lru, &pn->pool);
-		WRITE_ONCE(pn->nr_pool, pn->nr_pool + 1);
+		par_pool_push(pn, page);
 		raw_spin_unlock(&pn->lock);
 	}
 }
@@ -953,7 +1013,7 @@ static unsigned long par_process_pending(struct par_node *pn)
 	LIST_HEAD(todo);
 	LIST_HEAD(ready);
 	struct page *page, *next;
-	unsigned long flags, nr = 0, zeroed = 0;
+	unsigned long flags, zeroed = 0;
 
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_splice_init(&pn->pending, &todo);
@@ -994,14 +1054,13 @@ static unsigned long par_process_pending(struct par_node *pn)
 			continue;
 		}
 		list_add(&page->lru, &ready);
-		nr++;
 		cond_resched();
 	}
 	par_count_add(pn, PAR_STAT_ZEROED, zeroed);
 
 	raw_spin_lock_irqsave(&pn->lock, flags);
-	list_splice(&ready, &pn->pool);
-	WRITE_ONCE(pn->nr_pool, pn->nr_pool + nr);
+	list_for_each_entry_safe(page, next, &ready, lru)
+		par_pool_push(pn, page);
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	return zeroed;
 }
@@ -1033,16 +1092,74 @@ static unsigned long par_trim(struct par_node *pn)
 	return returned;
 }
 
+/*
+ * Make room in the pool of @pn for one more chunk. Under pn->mutex, which
+ * every chunk is added under: until the next one, the node's pages, and so
+ * its ready ones, are at most @need.
+ */
+static int par_grow_pool(struct par_node *pn)
+{
+	unsigned long need = atomic_long_read(&pn->nr_live) + PAR_CHUNK_PAGES;
+	struct par_block *blk;
+	unsigned long flags;
+
+	lockdep_assert_held(&pn->mutex);
+	/* One slot more than @need: @top names the block of the next slot. */
+	while (pn->nr_blocks * PAR_BLOCK_PAGES <= need) {
+		blk = kmalloc_node(sizeof(*blk), PAR_REFILL_GFP, pn->nid);
+		if (!blk)
+			return -ENOMEM;
+		raw_spin_lock_irqsave(&pn->lock, flags);
+		list_add_tail(&blk->list, &pn->blocks);
+		if (!pn->top)
+			pn->top = blk;
+		pn->nr_blocks++;
+		raw_spin_unlock_irqrestore(&pn->lock, flags);
+	}
+	return 0;
+}
+
+/*
+ * Free the blocks of @pn that its pages no longer need, but one, so that a
+ * node that hovers at a block's edge does not allocate and free one every
+ * round. Under pn->mutex: the node's pages only decrease meanwhile, and
+ * @top, the block of slot @nr_pool <= @nr_live, is never the last one
+ * freed.
+ */
+static void par_shrink_pool(struct par_node *pn)
+{
+	unsigned long need = atomic_long_read(&pn->nr_live) + PAR_CHUNK_PAGES;
+	unsigned long keep = need / PAR_BLOCK_PAGES + 2;
+	struct par_block *blk;
+	unsigned long flags;
+
+	lockdep_assert_held(&pn->mutex);
+	while (pn->nr_blocks > keep) {
+		raw_spin_lock_irqsave(&pn->lock, flags);
+		blk = list_last_entry(&pn->blocks, struct par_block, list);
+		if (WARN_ON_ONCE(blk == pn->top)) {
+			raw_spin_unlock_irqrestore(&pn->lock, flags);
+			return;
+		}
+		list_del(&blk->list);
+		pn->nr_blocks--;
+		raw_spin_unlock_irqrestore(&pn->lock, flags);
+		kfree(blk);
+	}
+}
+
 /* Add one chunk of zeroed pages to the pool of @pn. */
 static int par_add_chunk(struct par_node *pn)
 {
 	struct par_chunk *chunk, *old;
 	struct page *page;
 	unsigned long flags, pfn;
-	LIST_HEAD(ready);
 	unsigned int i;
 	int err;
 
+	err = par_grow_pool(pn);
+	if (err)
+		return err;
 	chunk = kzalloc_node(sizeof(*chunk), PAR_REFILL_GFP, pn->nid);
 	if (!chunk)
 		return -ENOMEM;
@@ -1077,7 +1194,6 @@ static int par_add_chunk(struct par_node *pn)
 
 		chunk->pd[i].state = PAR_POOL;
 		set_page_private(p, (unsigned long)&chunk->pd[i]);
-		list_add_tail(&p->lru, &ready);
 	}
 	xa_lock(&par_chunks);
 	old = __xa_store(&par_chunks, pfn >> PAR_CHUNK_ORDER, chunk, PAR_REFILL_GFP);
@@ -1101,9 +1217,10 @@ static int par_add_chunk(struct par_node *pn)
 	}
 	for (i = 0; i < PAR_CHUNK_PAGES; i++)
 		par_hide(pfn_to_page(pfn + i));
+	atomic_long_add(PAR_CHUNK_PAGES, &pn->nr_live);
 	raw_spin_lock_irqsave(&pn->lock, flags);
-	list_splice_tail(&ready, &pn->pool);
-	WRITE_ONCE(pn->nr_pool, pn->nr_pool + PAR_CHUNK_PAGES);
+	for (i = 0; i < PAR_CHUNK_PAGES; i++)
+		par_pool_push(pn, pfn_to_page(pfn + i));
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	par_count_add(pn, PAR_STAT_REFILLED, PAR_CHUNK_PAGES);
 	par_count_add(pn, PAR_STAT_ZEROED, PAR_CHUNK_PAGES);
@@ -1143,6 +1260,7 @@ static void par_node_work(struct work_struct *work)
 	zeroed = READ_ONCE(par_pending_held) ? 0 : par_process_pending(pn);
 	returned = par_trim(pn);
 	added = par_refill(pn);
+	par_shrink_pool(pn);
 	mutex_unlock(&pn->mutex);
 	atomic_dec(&par_works_running);
 	ns = ktime_get_ns() - start;
@@ -1558,9 +1676,24 @@ struct page *page_atomic_reserve_peek(int nid)
 		return NULL;
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	if (pn->nr_pool)
-		page = list_last_entry(&pn->pool, struct page, lru);
+		page = list_first_entry(&pn->blocks, struct par_block,
+					list)->pages[0];
 	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	return page;
+}
+
+/* Test support: the blocks of the pool of @nid. */
+unsigned long page_atomic_reserve_pool_blocks(int nid)
+{
+	struct par_node *pn = par_nodes[nid];
+	unsigned long nr = 0;
+
+	if (pn) {
+		mutex_lock(&pn->mutex);
+		nr = pn->nr_blocks;
+		mutex_unlock(&pn->mutex);
+	}
+	return nr;
 }
 
 static int par_parse_sizes(const char *str, unsigned long *pages, bool apply)
@@ -1648,7 +1781,7 @@ static int __init par_init(void)
 			goto nomem;
 		}
 		raw_spin_lock_init(&pn->lock);
-		INIT_LIST_HEAD(&pn->pool);
+		INIT_LIST_HEAD(&pn->blocks);
 		INIT_LIST_HEAD(&pn->pending);
 		mutex_init(&pn->mutex);
 		INIT_WORK(&pn->work, par_node_work);

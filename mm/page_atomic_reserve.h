@@ -133,6 +133,7 @@ void page_atomic_reserve_hold_pending(bool hold);
 void page_atomic_reserve_test_access(struct page *page, bool access);
 unsigned int page_atomic_reserve_work_seq(void);
 struct page *page_atomic_reserve_peek(int nid);
+unsigned long page_atomic_reserve_pool_blocks(int nid);
 #else
 static inline bool page_atomic_reserve_active(void)
 {

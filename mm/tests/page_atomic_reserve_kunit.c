@@ -581,6 +581,63 @@ static void par_test_refill_restores_level(struct kunit *test)
 }
 
 /*
+ * A node's ready pages are a stack of pointers in page-sized blocks, added
+ * before the pages that need them and freed once no page does. A reserve
+ * of several blocks is emptied and filled again twice, across the blocks'
+ * edges both ways: every page comes out once (none quarantined as taken
+ * twice), zeroed, and goes back; then the blocks it needed are freed.
+ */
+static void par_test_pool_blocks(struct kunit *test)
+{
+	unsigned long per_block = PAGE_SIZE / sizeof(struct page *);
+	unsigned long n = 3 * per_block + PAR_TEST_PAGES, taken, bad = 0;
+	unsigned long quarantined = par_event(PAR_STAT_QUARANTINED);
+	struct page_atomic_reserve_stats st;
+	int nid = numa_mem_id(), round;
+	struct page *page;
+	LIST_HEAD(held);
+
+	if (page_atomic_reserve_max_pages(nid) < n)
+		kunit_skip(test, "node %d too small for %lu pages", nid, n);
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, n), 0);
+	par_fill_all();
+	par_stats(nid, &st);
+	KUNIT_ASSERT_GE(test, st.level, n);
+	KUNIT_EXPECT_GT(test, page_atomic_reserve_pool_blocks(nid), 3UL);
+	/* Nothing added meanwhile: every page taken was in the stack. */
+	page_atomic_reserve_pause_refill(true);
+	for (round = 0; round < 2; round++) {
+		/* Pages in another CPU's cache stay there. */
+		par_stats(nid, &st);
+		taken = st.cached;
+		for (;;) {
+			page = alloc_page_atomic_quality(GFP_ATOMIC | __GFP_ZERO);
+			KUNIT_ASSERT_NOT_NULL(test, page);
+			if (page_atomic_reserve_page_state(page) != PAR_OWNED) {
+				__free_page(page);
+				break;
+			}
+			if (!page_is(page, 0))
+				bad++;
+			page_atomic_reserve_fill(page, 0x5a);
+			list_add(&page->lru, &held);
+			taken++;
+		}
+		KUNIT_EXPECT_GE(test, taken, n);
+		par_free_list(&held);
+		page_atomic_reserve_flush();
+		par_stats(nid, &st);
+		KUNIT_EXPECT_GE(test, st.level, n);
+	}
+	page_atomic_reserve_pause_refill(false);
+	KUNIT_EXPECT_EQ(test, bad, 0UL);
+	KUNIT_EXPECT_EQ(test, par_event(PAR_STAT_QUARANTINED), quarantined);
+	KUNIT_ASSERT_EQ(test, page_atomic_reserve_resize(nid, PAR_TEST_PAGES), 0);
+	page_atomic_reserve_flush();
+	KUNIT_EXPECT_LE(test, page_atomic_reserve_pool_blocks(nid), 2UL);
+}
+
+/*
  * The refill is kicked through an irq_work, never queued from the caller's
  * context, where a lock that queue_work() or the wakeup of a worker takes
  * may be held. With interrupts disabled on this CPU, the pool drops below
@@ -1464,6 +1521,7 @@ static struct kunit_case par_test_cases[] = {
 	KUNIT_CASE(par_test_shared_plain_released),
 	KUNIT_CASE(par_test_fallback_when_empty),
 	KUNIT_CASE(par_test_refill_restores_level),
+	KUNIT_CASE(par_test_pool_blocks),
 	KUNIT_CASE(par_test_kick_deferred),
 	KUNIT_CASE(par_test_freed_reach_node),
 	KUNIT_CASE(par_test_hardirq),
