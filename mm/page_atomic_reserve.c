@@ -136,12 +136,15 @@ struct par_block {
 	struct page *pages[PAR_BLOCK_PAGES];
 };
 
+static_assert(sizeof(struct par_block) == PAGE_SIZE);
+
 struct par_node {
-	raw_spinlock_t lock;		/* protects the lists and counts */
+	raw_spinlock_t lock;		/* protects the stack, lists, counts */
 	/*
 	 * Ready pages, all zeroed: a stack of page pointers in @blocks, so
 	 * that moving pages to a per-CPU cache touches no struct page. @top
-	 * is the block of slot @nr_pool, the next free one. The blocks have
+	 * is the block of slot @nr_pool, the next free one, or the list head
+	 * when every block is full (at first: no block). The blocks have
 	 * room for every page of the node's chunks (@nr_live), ready or not:
 	 * par_grow_pool() adds blocks under @mutex before a chunk is added,
 	 * so that a page never finds the stack full.
@@ -470,26 +473,36 @@ static void par_show(struct page *page, gfp_t gfp)
 }
 
 /*
- * Move up to @n ready pages from the top of the pool of @pn to @dst, the
- * most recently added last. Called with pn->lock held.
+ * Keep @page out of use for good: it is neither reused nor freed, and only
+ * counted. Its page->lru is not touched: a page quarantined because it is
+ * still referenced elsewhere may be on a list of its other user.
+ */
+static void par_quarantine(struct par_node *pn, struct page *page)
+{
+	atomic_long_inc(&pn->nr_quarantine);
+}
+
+/*
+ * Move up to @n ready pages from the top of the pool of @pn to @dst, in
+ * stack order: the most recently added last, where a per-CPU cache pops
+ * first. Called with pn->lock held.
  * Return: the number of pages moved.
  */
 static unsigned int par_pool_take(struct par_node *pn, struct page **dst,
 				  unsigned int n)
 {
-	unsigned int done = 0, slot, k;
+	unsigned int left, slot, k;
 
 	n = min_t(unsigned long, n, pn->nr_pool);
-	while (done < n) {
+	for (left = n; left; left -= k) {
 		slot = pn->nr_pool % PAR_BLOCK_PAGES;
 		if (!slot) {
 			pn->top = list_prev_entry(pn->top, list);
 			slot = PAR_BLOCK_PAGES;
 		}
-		k = min(n - done, slot);
-		memcpy(&dst[done], &pn->top->pages[slot - k], k * sizeof(*dst));
+		k = min(left, slot);
+		memcpy(&dst[left - k], &pn->top->pages[slot - k], k * sizeof(*dst));
 		WRITE_ONCE(pn->nr_pool, pn->nr_pool - k);
-		done += k;
 	}
 	return n;
 }
@@ -502,30 +515,34 @@ static struct page *par_pool_pop(struct par_node *pn)
 	return par_pool_take(pn, &page, 1) ? page : NULL;
 }
 
+/* Whether the pool of @pn is full: @top is past the last block. */
+static inline bool par_pool_full(struct par_node *pn)
+{
+	return list_entry_is_head(pn->top, &pn->blocks, list);
+}
+
 /*
  * Put a ready page on the pool. Called with pn->lock held. The page is one
- * of the node's chunks', and par_grow_pool() keeps room for all of them.
+ * of the node's chunks', and par_grow_pool() keeps room for all of them:
+ * should it not, the page is kept out of use rather than written past the
+ * last block.
  */
 static void par_pool_push(struct par_node *pn, struct page *page)
 {
 	unsigned long slot = pn->nr_pool % PAR_BLOCK_PAGES;
 
+	if (WARN_ON_ONCE(par_pool_full(pn))) {
+		struct par_pdesc *pd = (struct par_pdesc *)page_private(page);
+
+		WRITE_ONCE(pd->state, PAR_QUARANTINE);
+		par_count(pn, PAR_STAT_QUARANTINED);
+		par_quarantine(pn, page);
+		return;
+	}
 	pn->top->pages[slot] = page;
 	WRITE_ONCE(pn->nr_pool, pn->nr_pool + 1);
-	if (slot == PAR_BLOCK_PAGES - 1) {
-		VM_WARN_ON_ONCE(list_is_last(&pn->top->list, &pn->blocks));
+	if (slot == PAR_BLOCK_PAGES - 1)
 		pn->top = list_next_entry(pn->top, list);
-	}
-}
-
-/*
- * Keep @page out of use for good: it is neither reused nor freed, and only
- * counted. Its page->lru is not touched: a page quarantined because it is
- * still referenced elsewhere may be on a list of its other user.
- */
-static void par_quarantine(struct par_node *pn, struct page *page)
-{
-	atomic_long_inc(&pn->nr_quarantine);
 }
 
 /*
@@ -1003,6 +1020,25 @@ static const char *par_page_bad(struct page *page)
 }
 
 /*
+ * Put @nr ready pages on the pool of @pn in one round of its raw lock:
+ * the work's pages go back PAR_BATCH at a time, so that an allocation on
+ * another CPU never waits for more than that.
+ */
+static void par_pool_push_batch(struct par_node *pn, struct page **pages,
+				unsigned int nr)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	if (!nr)
+		return;
+	raw_spin_lock_irqsave(&pn->lock, flags);
+	for (i = 0; i < nr; i++)
+		par_pool_push(pn, pages[i]);
+	raw_spin_unlock_irqrestore(&pn->lock, flags);
+}
+
+/*
  * Check and zero pending pages, then make them ready again. A page found in
  * a state the page allocator would reject, or written to after a
  * __GFP_POISON free, is reported and kept out of use for good, as
@@ -1010,10 +1046,10 @@ static const char *par_page_bad(struct page *page)
  */
 static unsigned long par_process_pending(struct par_node *pn)
 {
-	LIST_HEAD(todo);
-	LIST_HEAD(ready);
-	struct page *page, *next;
+	struct page *page, *next, *ready[PAR_BATCH];
 	unsigned long flags, zeroed = 0;
+	unsigned int nr = 0;
+	LIST_HEAD(todo);
 
 	raw_spin_lock_irqsave(&pn->lock, flags);
 	list_splice_init(&pn->pending, &todo);
@@ -1053,15 +1089,15 @@ static unsigned long par_process_pending(struct par_node *pn)
 			par_quarantine(pn, page);
 			continue;
 		}
-		list_add(&page->lru, &ready);
+		ready[nr++] = page;
+		if (nr == PAR_BATCH) {
+			par_pool_push_batch(pn, ready, nr);
+			nr = 0;
+		}
 		cond_resched();
 	}
+	par_pool_push_batch(pn, ready, nr);
 	par_count_add(pn, PAR_STAT_ZEROED, zeroed);
-
-	raw_spin_lock_irqsave(&pn->lock, flags);
-	list_for_each_entry_safe(page, next, &ready, lru)
-		par_pool_push(pn, page);
-	raw_spin_unlock_irqrestore(&pn->lock, flags);
 	return zeroed;
 }
 
@@ -1106,12 +1142,15 @@ static int par_grow_pool(struct par_node *pn)
 	lockdep_assert_held(&pn->mutex);
 	/* One slot more than @need: @top names the block of the next slot. */
 	while (pn->nr_blocks * PAR_BLOCK_PAGES <= need) {
-		blk = kmalloc_node(sizeof(*blk), PAR_REFILL_GFP, pn->nid);
-		if (!blk)
+		struct page *page = alloc_pages_node(pn->nid, PAR_REFILL_GFP, 0);
+
+		if (!page)
 			return -ENOMEM;
+		blk = page_address(page);
 		raw_spin_lock_irqsave(&pn->lock, flags);
 		list_add_tail(&blk->list, &pn->blocks);
-		if (!pn->top)
+		/* A full pool's next slot is in the new block. */
+		if (par_pool_full(pn))
 			pn->top = blk;
 		pn->nr_blocks++;
 		raw_spin_unlock_irqrestore(&pn->lock, flags);
@@ -1144,7 +1183,7 @@ static void par_shrink_pool(struct par_node *pn)
 		list_del(&blk->list);
 		pn->nr_blocks--;
 		raw_spin_unlock_irqrestore(&pn->lock, flags);
-		kfree(blk);
+		free_page((unsigned long)blk);
 	}
 }
 
@@ -1396,6 +1435,7 @@ int page_atomic_reserve_resize(int nid, unsigned long pages)
 		mutex_lock(&pn->mutex);
 		par_drain_all();
 		par_trim(pn);
+		par_shrink_pool(pn);
 		mutex_unlock(&pn->mutex);
 		if (!pages)
 			par_update_key();
@@ -1782,6 +1822,8 @@ static int __init par_init(void)
 		}
 		raw_spin_lock_init(&pn->lock);
 		INIT_LIST_HEAD(&pn->blocks);
+		/* No block yet: full at a capacity of 0. */
+		pn->top = list_entry(&pn->blocks, struct par_block, list);
 		INIT_LIST_HEAD(&pn->pending);
 		mutex_init(&pn->mutex);
 		INIT_WORK(&pn->work, par_node_work);
